@@ -1,5 +1,6 @@
 // The store's one seam: a PostgreSQL-dialect connection. PGlite (embedded, a directory) is the
 // default; a PostgreSQL server is used when DATABASE_URL is set.
+import type { PoolClient } from 'pg';
 import { StoreError } from '../errors.ts';
 
 export interface QueryResult<R> {
@@ -13,6 +14,12 @@ export interface Db {
   exec(sql: string): Promise<void>;
   /** runs fn in one transaction on one connection */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * runs fn on one dedicated connection (held from the pool until fn settles), so session-level
+   * state such as pg_advisory_lock lives exactly as long as fn; transactions started on it use it.
+   * PGlite has one connection: fn gets the same handle.
+   */
+  session<T>(fn: (conn: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,9 @@ async function openPglite(dataDir: string): Promise<Db> {
       if (inTx) return fn(make(conn, true));
       return pg.transaction((tx) => fn(make(tx as unknown as Queryable, true)));
     },
+    async session<T>(fn: (conn: Db) => Promise<T>): Promise<T> {
+      return fn(make(conn, inTx));
+    },
     async close() {
       if (!inTx) await pg.close();
     },
@@ -73,7 +83,7 @@ async function openPglite(dataDir: string): Promise<Db> {
 
 async function openPostgres(url: string): Promise<Db> {
   const { default: pgModule } = await import('pg');
-  const pool = new pgModule.Pool({ connectionString: url, max: 4 });
+  const pool = new pgModule.Pool({ connectionString: url, max: 8 });
   try {
     const c = await pool.connect();
     c.release();
@@ -82,7 +92,9 @@ async function openPostgres(url: string): Promise<Db> {
     throw wrap(err, 'cannot connect to the PostgreSQL server in DATABASE_URL');
   }
   type Client = { query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }> };
-  const make = (conn: Client, inTx: boolean): Db => ({
+  // mode: 'pool' takes a connection per query/transaction; 'session' is one held connection whose
+  // transactions run BEGIN/COMMIT on itself; 'tx' is inside BEGIN already (nested calls join it).
+  const make = (conn: Client, mode: 'pool' | 'session' | 'tx'): Db => ({
     kind: 'postgres',
     async query<R>(sql: string, params?: unknown[]) {
       try {
@@ -100,23 +112,43 @@ async function openPostgres(url: string): Promise<Db> {
       }
     },
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      if (inTx) return fn(make(conn, true));
-      const client = await pool.connect();
+      if (mode === 'tx') return fn(make(conn, 'tx'));
+      const client = mode === 'session' ? null : await pool.connect();
+      const c: Client = client ?? conn;
       try {
-        await client.query('BEGIN');
-        const out = await fn(make(client, true));
-        await client.query('COMMIT');
+        await c.query('BEGIN');
+        const out = await fn(make(c, 'tx'));
+        await c.query('COMMIT');
         return out;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        await c.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
-        client.release();
+        client?.release();
+      }
+    },
+    async session<T>(fn: (conn: Db) => Promise<T>): Promise<T> {
+      if (mode !== 'pool') return fn(make(conn, mode));
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw wrap(err, 'cannot get a database connection');
+      }
+      let broken: unknown;
+      try {
+        return await fn(make(client, 'session'));
+      } catch (err) {
+        broken = err;
+        throw err;
+      } finally {
+        // a connection whose session failed may hold locks or an open transaction: destroy it
+        client.release(broken !== undefined ? true : undefined);
       }
     },
     async close() {
-      if (!inTx) await pool.end();
+      if (mode === 'pool') await pool.end();
     },
   });
-  return make(pool, false);
+  return make(pool, 'pool');
 }
