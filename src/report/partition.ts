@@ -1,0 +1,105 @@
+// Partner isolation (fault 13): before anything is signed, every id of every row must belong to
+// the report's partner, and no tenant key of another partner may appear anywhere in the bytes.
+// The offending ids are named only in the error (internal log), never in a file.
+import type { Cloud } from '../adapter.ts';
+import { ReportError } from '../errors.ts';
+import type { PartnerIds } from './types.ts';
+
+/** A foreign id was found: nothing is signed. `offending` lists the ids, for the internal log only. */
+export class PartitionError extends ReportError {
+  override readonly name: string = 'PartitionError';
+  constructor(
+    readonly partner: Cloud,
+    readonly offending: string[],
+    detail: string,
+  ) {
+    super(`partner isolation failed for the ${partner} report: ${detail}: ${offending.join(', ')}`);
+  }
+}
+
+const AWS_ACCOUNT = /^\d{12}$/;
+const GCP_BILLING = /^(billingAccounts\/)?[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Which id fields a partner's rows may carry, and the shape each must have. */
+const FIELDS: Record<Cloud, Partial<Record<keyof PartnerIds, RegExp | 'any'>>> = {
+  aws: { account: AWS_ACCOUNT, billingAccount: AWS_ACCOUNT, subscriptions: 'any' },
+  gcp: { account: 'any', billingAccount: GCP_BILLING, subscriptions: 'any' },
+  azure: { tenant: GUID, subscriptions: GUID },
+};
+
+/** Shapes that only another partner uses: an id of this shape in this partner's row is foreign. */
+function foreignShape(partner: Cloud, value: string): boolean {
+  if (partner !== 'aws' && AWS_ACCOUNT.test(value)) return true;
+  if (partner !== 'gcp' && GCP_BILLING.test(value)) return true;
+  return false;
+}
+
+/** Checks one row's partner, tenant key and ids; returns the offending values (empty = fine). */
+export function checkRowIds(
+  partner: Cloud,
+  row: { partner: string; tenantKey: string; partnerIds: PartnerIds },
+  otherPartnerKeys: ReadonlySet<string>,
+): string[] {
+  const bad: string[] = [];
+  if (row.partner !== partner) bad.push(row.tenantKey);
+  if (
+    row.tenantKey.trim() === '' ||
+    otherPartnerKeys.has(row.tenantKey) ||
+    foreignShape(partner, row.tenantKey)
+  )
+    bad.push(row.tenantKey);
+  const allowed = FIELDS[partner];
+  for (const [field, value] of Object.entries(row.partnerIds) as Array<[keyof PartnerIds, unknown]>) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? (value as unknown[]) : [value];
+    const shape = allowed[field];
+    for (const v of values) {
+      if (typeof v !== 'string' || v.trim() === '') {
+        bad.push(`${row.tenantKey}.${field}`);
+        continue;
+      }
+      if (shape === undefined || otherPartnerKeys.has(v) || foreignShape(partner, v)) bad.push(v);
+      else if (shape !== 'any' && !shape.test(v)) bad.push(v);
+    }
+  }
+  return [...new Set(bad)];
+}
+
+/**
+ * Finds any of a set of keys inside texts: keys are grouped by length and every window of each
+ * length is looked up, so the cost is (text length x distinct key lengths), not x key count.
+ */
+export class KeyScanner {
+  private readonly byLength = new Map<number, Set<string>>();
+  private readonly firstChars = new Set<string>();
+
+  constructor(keys: Iterable<string>) {
+    for (const k of keys) {
+      if (k.length === 0) continue;
+      let set = this.byLength.get(k.length);
+      if (!set) this.byLength.set(k.length, (set = new Set()));
+      set.add(k);
+      this.firstChars.add(k[0] as string);
+    }
+  }
+
+  get empty(): boolean {
+    return this.byLength.size === 0;
+  }
+
+  /** the keys found in `text`, sorted */
+  find(text: string): string[] {
+    if (this.byLength.size === 0) return [];
+    const found = new Set<string>();
+    for (let i = 0; i < text.length; i++) {
+      if (!this.firstChars.has(text[i] as string)) continue;
+      for (const [len, set] of this.byLength) {
+        if (i + len > text.length) continue;
+        const w = text.slice(i, i + len);
+        if (set.has(w)) found.add(w);
+      }
+    }
+    return [...found].sort();
+  }
+}
