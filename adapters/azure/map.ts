@@ -279,8 +279,10 @@ export function mapUsageEvent(
   if (NOT_USAGE.has(status)) return { ok: false, reason: `reconStatus ${e.reconStatus}` };
   const start = realDate(e.usageDate);
   if (!start) return { ok: false, reason: `usageDate ${JSON.stringify(e.usageDate)} is not a date` };
-  // processedQuantity is what Microsoft accepted; before reconciliation only the submission exists.
-  const quantity = e.processedQuantity ?? e.submittedQuantity;
+  // processedQuantity is what Microsoft reconciled; a Submitted event carries processedQuantity 0
+  // (documented sample), so until reconciliation the submitted quantity is the usage.
+  const quantity =
+    status === 'submitted' ? e.submittedQuantity : (e.processedQuantity ?? e.submittedQuantity);
   if (quantity === null || quantity === undefined) return { ok: false, reason: 'no quantity' };
   const meter = parseMeter(e.dimension, e.planId ?? '');
   return {
