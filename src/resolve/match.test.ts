@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { createEntity } from '../model/factories.ts';
+import type { Party } from '../model/types.ts';
+import { createEntityIndex } from './entity-index.ts';
+import { usccCheckChar } from './identifiers.ts';
+import { matchTenant, type MatchResult, type TenantLike } from './match.ts';
+
+const uscc = (first17: string) => first17 + usccCheckChar(first17)!;
+const HAIGE_USCC = uscc('91440101190426753');
+const OTHER_USCC = uscc('91440300MA5F00001');
+
+const registry: Party[] = [
+  createEntity({ id: 'bytedance-sg', name: 'ByteDance Pte Ltd', headquarters: ['SG'] }),
+  createEntity({ id: 'bytedance-ky', name: 'ByteDance Ltd', headquarters: ['KY'] }),
+  createEntity({
+    id: 'haige',
+    name: 'Guangzhou Haige Communications Group Inc., Co.',
+    alternateNames: ['广州海格通信集团股份有限公司'],
+    headquarters: ['CN'],
+    identifiers: [{ scheme: 'CN-SAMR', id: HAIGE_USCC }],
+  }),
+  createEntity({ id: 'huawei', name: '华为技术有限公司', headquarters: ['CN'] }),
+  createEntity({ id: 'holding-co', name: 'Holding Company Ltd', headquarters: ['GB'] }),
+  createEntity({ id: 'acme-holdings', name: 'Acme Holdings Limited', headquarters: ['GB'] }),
+  createEntity({
+    id: 'bloomberg',
+    name: 'Bloomberg Finance L.P.',
+    headquarters: ['US'],
+    identifiers: [{ scheme: 'XI-LEI', id: '5493001KJTIIGC8Y1R12' }],
+  }),
+  createEntity({
+    id: 'northwind-a',
+    name: 'Northwind Traders GmbH',
+    headquarters: ['DE'],
+  }),
+  createEntity({ id: 'northwind-b', name: 'Northwind Traders AG', headquarters: ['DE'] }),
+  createEntity({
+    id: 'romashka',
+    name: 'ООО «Ромашка»',
+    headquarters: ['RU'],
+  }),
+  createEntity({
+    id: 'placeholder-lei',
+    name: 'Zeta Widgets Inc',
+    headquarters: ['US'],
+    identifiers: [{ scheme: 'XI-LEI', id: 'N/A' }],
+  }),
+  createEntity({
+    id: 'omega-widgets',
+    name: 'Omega Widgets Inc',
+    headquarters: ['US'],
+    identifiers: [{ scheme: 'XI-LEI', id: '' }],
+  }),
+  createEntity({
+    id: 'cedar',
+    name: 'Cedar Analytics Limited',
+    headquarters: ['GB'],
+    identifiers: [{ scheme: 'website', id: 'https://www.cedar-analytics.co.uk' }],
+  }),
+  { id: 'a-person', kind: 'person', name: 'ByteDance Pte Ltd' },
+];
+const index = createEntityIndex(registry);
+
+interface Row {
+  what: string;
+  tenant: TenantLike;
+  status: MatchResult['status'];
+  entityId?: string;
+  candidates?: string[];
+  explain?: RegExp;
+}
+
+const table: Row[] = [
+  {
+    what: 'case, punctuation and legal form: BYTEDANCE PTE. LTD. ~ ByteDance Pte Ltd (country picks SG)',
+    tenant: { legalName: 'BYTEDANCE PTE. LTD.', countryCode: 'SG' },
+    status: 'matched',
+    entityId: 'bytedance-sg',
+  },
+  {
+    what: 'two equally good candidates without a country: review with both',
+    tenant: { legalName: 'BYTEDANCE PTE. LTD.' },
+    status: 'review',
+    candidates: ['bytedance-ky', 'bytedance-sg'],
+    explain: /ambiguous: .*an identifier is needed/,
+  },
+  {
+    what: 'abbreviations (COMM, GRP) alone: review showing the candidate',
+    tenant: { legalName: 'GUANGZHOU HAIGE COMM GRP', countryCode: 'CN' },
+    status: 'review',
+    candidates: ['haige'],
+    explain: /abbreviation is never automatic/,
+  },
+  {
+    what: 'abbreviations confirmed by a valid USCC in the tax column: matched',
+    tenant: {
+      legalName: 'GUANGZHOU HAIGE COMM GRP',
+      countryCode: 'CN',
+      registrationIds: [{ scheme: 'tax_registration_number', id: HAIGE_USCC }],
+    },
+    status: 'matched',
+    entityId: 'haige',
+  },
+  {
+    what: 'reversed word order',
+    tenant: { legalName: 'Haige Guangzhou Communications Group Co., Ltd.', countryCode: 'CN' },
+    status: 'matched',
+    entityId: 'haige',
+  },
+  {
+    what: 'full-width characters are folded to ASCII',
+    tenant: { legalName: 'ＢＹＴＥＤＡＮＣＥ　ＰＴＥ．ＬＴＤ．', countryCode: 'SG' },
+    status: 'matched',
+    entityId: 'bytedance-sg',
+  },
+  {
+    what: 'joined vs spaced words',
+    tenant: { legalName: 'Byte Dance Pte. Ltd.', countryCode: 'SG' },
+    status: 'matched',
+    entityId: 'bytedance-sg',
+  },
+  {
+    what: 'CJK name against the CJK alternate name (same script): matched',
+    tenant: { legalName: '广州海格通信集团有限公司' },
+    status: 'matched',
+    entityId: 'haige',
+  },
+  {
+    what: 'Latin name against a CJK-only registry name: never automatic (no candidate here at all)',
+    tenant: { legalName: 'Huawei Technologies Co., Ltd.', countryCode: 'CN' },
+    status: 'unresolved',
+  },
+  {
+    what: 'Cyrillic registry name met through our transliteration: review, not automatic',
+    tenant: { legalName: 'OOO Romashka', countryCode: 'RU' },
+    status: 'review',
+    candidates: ['romashka'],
+    explain: /across scripts is never automatic/,
+  },
+  {
+    what: 'legal-form and stop words only: refused with an explanation',
+    tenant: { legalName: 'Holding Company Ltd', countryCode: 'GB' },
+    status: 'unresolved',
+    explain: /no distinctive word \(only legal forms or stop words\)/,
+  },
+  {
+    what: 'a valid LEI held by an entity: matched by identifier even with a short name',
+    tenant: { legalName: 'BLOOMBERG', registrationIds: [{ scheme: 'LEI', id: '5493001KJTIIGC8Y1R12' }] },
+    status: 'matched',
+    entityId: 'bloomberg',
+  },
+  {
+    what: 'an LEI failing its checksum is refused and merges nothing',
+    tenant: { legalName: 'Nobody Real', registrationIds: [{ scheme: 'LEI', id: '5493001KJTIIGC8Y1R13' }] },
+    status: 'unresolved',
+    explain: /refused LEI "5493001KJTIIGC8Y1R13": invalid LEI/,
+  },
+  {
+    what: 'an invalid USCC is refused',
+    tenant: {
+      legalName: 'Nobody Real',
+      registrationIds: [
+        {
+          scheme: 'USCC',
+          id:
+            HAIGE_USCC.slice(0, 17) + 'Y' === HAIGE_USCC
+              ? HAIGE_USCC.slice(0, 17) + 'X'
+              : HAIGE_USCC.slice(0, 17) + 'Y',
+        },
+      ],
+    },
+    status: 'unresolved',
+    explain: /invalid USCC/,
+  },
+  {
+    what: 'a placeholder LEI on the registry side never merges: a tenant with "N/A" does not meet it',
+    tenant: { legalName: 'Quux Gadgets', registrationIds: [{ scheme: 'LEI', id: 'N/A' }] },
+    status: 'unresolved',
+    explain: /refused LEI "N\/A": placeholder/,
+  },
+  {
+    what: 'a valid USCC that points elsewhere than the name: the name conflict sends it to review',
+    tenant: { legalName: 'Acme Holdings Limited', registrationIds: [{ scheme: 'USCC', id: HAIGE_USCC }] },
+    status: 'review',
+    explain: /identifier points to haige, its name to acme-holdings/,
+  },
+  {
+    what: 'a USCC present in no entity does not block a name match but conflicts with a different USCC',
+    tenant: {
+      legalName: 'Guangzhou Haige Communications Group',
+      countryCode: 'CN',
+      registrationIds: [{ scheme: 'USCC', id: OTHER_USCC }],
+    },
+    status: 'review',
+    candidates: ['haige'],
+  },
+  {
+    what: 'a conflicting country lowers a name-only score below automatic',
+    tenant: { legalName: 'Acme Holdings Limited', countryCode: 'US' },
+    status: 'review',
+    candidates: ['acme-holdings'],
+    explain: /conflicts country/,
+  },
+  {
+    what: 'a company domain from the registry backs an exact name',
+    tenant: { legalName: 'Cedar Analytics Ltd', domain: 'ops@cedar-analytics.co.uk' },
+    status: 'matched',
+    entityId: 'cedar',
+  },
+  {
+    what: 'a free-mail domain is refused and identifies nobody',
+    tenant: { domain: 'ceo@gmail.com' },
+    status: 'unresolved',
+    explain: /free-mail/,
+  },
+  {
+    what: 'a placeholder name is no name',
+    tenant: { legalName: 'n/a' },
+    status: 'unresolved',
+    explain: /no usable name/,
+  },
+  {
+    what: 'a typo in the only distinctive word: review',
+    tenant: { legalName: 'Bytedanse Pte Ltd', countryCode: 'SG' },
+    status: 'review',
+    candidates: ['bytedance-sg', 'bytedance-ky'],
+    explain: /misspelt/,
+  },
+  {
+    what: 'GmbH vs AG of the same name in the same country: review with both',
+    tenant: { legalName: 'NORTHWIND TRADERS', countryCode: 'DE' },
+    status: 'review',
+    candidates: ['northwind-a', 'northwind-b'],
+  },
+];
+
+describe('matchTenant', () => {
+  for (const row of table) {
+    it(row.what, () => {
+      const r = matchTenant(index, row.tenant);
+      const ctx = `\n${r.explanation.join('\n')}`;
+      assert.equal(r.status, row.status, ctx);
+      assert.equal(r.entityId, row.entityId, ctx);
+      if (row.candidates)
+        assert.deepEqual(r.candidates.map((c) => c.entityId).sort(), [...row.candidates].sort(), ctx);
+      if (row.explain)
+        assert.ok(
+          r.explanation.some((e) => row.explain!.test(e)),
+          ctx,
+        );
+      if (r.status !== 'matched') assert.equal(r.entityId, undefined);
+    });
+  }
+
+  it('does not index persons, nor identifiers that fail validation', () => {
+    assert.equal(index.entityCount, registry.length - 1);
+    assert.equal(index.refusedIdentifiers, 2);
+  });
+
+  it('is deterministic: the same tenant gives the same bytes', () => {
+    const t = { legalName: 'BYTEDANCE PTE. LTD.' };
+    assert.equal(JSON.stringify(matchTenant(index, t)), JSON.stringify(matchTenant(index, t)));
+  });
+
+  it('candidates carry what matched and what conflicted', () => {
+    const r = matchTenant(index, { legalName: 'ByteDance', countryCode: 'SG' });
+    const sg = r.candidates.find((c) => c.entityId === 'bytedance-sg')!;
+    const ky = r.candidates.find((c) => c.entityId === 'bytedance-ky')!;
+    assert.deepEqual(sg.matched, ['name', 'country']);
+    assert.deepEqual(ky.conflicts, ['country']);
+    assert.ok(sg.score > ky.score);
+  });
+});

@@ -1,0 +1,302 @@
+// Tenant -> legal entity: identifiers first (validated), then names with country as a qualifier.
+// Pure: the index in, a MatchResult out, with an explanation per evidence item.
+import type { TenantRecord } from '../adapter.ts';
+import type { EntityIndex } from './entity-index.ts';
+import { identifierKeys, registrableDomain, type RefusedIdentifier } from './identifiers.ts';
+import { queryForm, scoreName, type NameScore, type QueryForm } from './name-score.ts';
+import { isPlaceholderName, isStopWord, nameForms } from './names.ts';
+import { fnv1a } from './pools.ts';
+
+export const MATCHER_VERSION = 'channelguard-match/1';
+
+export interface MatchCandidate {
+  entityId: string;
+  name: string;
+  score: number;
+  /** evidence that agrees: "lei", "uscc", "tax", "reg", "domain", "name", "country" */
+  matched: string[];
+  /** evidence that disagrees: "country", "lei", "uscc", "name" */
+  conflicts: string[];
+}
+
+export interface MatchResult {
+  status: 'matched' | 'review' | 'unresolved';
+  entityId?: string;
+  score: number;
+  candidates: MatchCandidate[];
+  explanation: string[];
+  /** identifiers refused (empty, placeholder, bad checksum, free-mail domain): never used to merge */
+  refused: RefusedIdentifier[];
+}
+
+export type TenantLike = Pick<
+  TenantRecord,
+  'legalName' | 'displayName' | 'countryCode' | 'domain' | 'registrationIds'
+>;
+
+/** Thresholds: automatic at STRONG with a clear MARGIN over the next entity; review from WEAK. */
+export const STRONG = 0.9;
+export const WEAK = 0.6;
+export const MARGIN = 0.05;
+const SHOWN = 0.4;
+const MAX_CANDIDATES = 5;
+/** a token in more name records than this is too common to block on */
+const MAX_POSTINGS = 5000;
+const MAX_SCORED = 400;
+
+interface Acc {
+  ids: string[];
+  domain: boolean;
+  /** a name of the entity in the tenant name's own script was compared */
+  sameScript?: boolean;
+  name?: NameScore;
+  nameShown?: string;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+function tenantNames(t: TenantLike): string[] {
+  const out: string[] = [];
+  for (const n of [t.legalName, t.displayName])
+    if (n && !isPlaceholderName(n) && !out.includes(n)) out.push(n);
+  return out;
+}
+
+/** Name records worth scoring for one query form: rare-token blocks, compact fingerprint, typo variants. */
+function block(index: EntityIndex, q: QueryForm, typos: boolean): Set<number> {
+  const out = new Set<number>();
+  for (const n of index.compactPostings(q.compactHash)) out.add(n);
+  const rare = q.tids
+    .map((tid, i) => ({ tid, i }))
+    .filter(({ tid, i }) => tid >= 0 && !isStopWord(q.form.tokens[i]!) && index.df(tid) <= MAX_POSTINGS)
+    .sort((a, b) => index.df(a.tid) - index.df(b.tid))
+    .slice(0, 3);
+  for (const { tid } of rare) {
+    for (const n of index.postings(tid)) {
+      out.add(n);
+      if (out.size >= MAX_SCORED) return out;
+    }
+  }
+  if (!typos) return out;
+  // Tokens the registry has never seen are likely typos: look up their edit-distance-1 variants.
+  q.form.tokens.forEach((t, i) => {
+    if (q.tids[i]! >= 0 || t.length < 5 || !/^[a-z0-9]+$/.test(t)) return;
+    for (const v of edits1(t)) {
+      const tid = index.tokenId(v);
+      if (tid < 0 || index.df(tid) > MAX_POSTINGS) continue;
+      for (const n of index.postings(tid)) if (out.size < MAX_SCORED * 2) out.add(n);
+    }
+  });
+  return out;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+function edits1(w: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i <= w.length; i++) {
+    const a = w.slice(0, i);
+    const b = w.slice(i);
+    if (b) out.add(a + b.slice(1));
+    if (b.length > 1) out.add(a + b[1] + b[0] + b.slice(2));
+    for (const c of ALPHABET) {
+      if (b) out.add(a + c + b.slice(1));
+      out.add(a + c + b);
+    }
+  }
+  out.delete(w);
+  return out;
+}
+
+export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult {
+  const explanation: string[] = [];
+  const refused: RefusedIdentifier[] = [];
+  const acc = new Map<number, Acc>();
+  const get = (e: number): Acc => {
+    let a = acc.get(e);
+    if (!a) acc.set(e, (a = { ids: [], domain: false }));
+    return a;
+  };
+  const country = tenant.countryCode?.toUpperCase();
+  const tenantKinds = new Map<string, string>(); // kind -> key, for conflicts
+  for (const r of tenant.registrationIds ?? []) {
+    const check = identifierKeys(r.scheme, r.id, country ? { country } : {});
+    if (!check.ok) {
+      refused.push(check.refused);
+      explanation.push(`refused ${check.refused.field} "${check.refused.value}": ${check.refused.reason}`);
+      continue;
+    }
+    for (const k of check.keys) {
+      tenantKinds.set(k.kind, k.key);
+      const hits = index.lookupKey(k.key);
+      explanation.push(
+        `${k.key}: ${hits.length === 0 ? 'in no registry entity' : `held by ${hits.map((e) => index.entityId(e)).join(', ')}`}`,
+      );
+      for (const e of hits) get(e).ids.push(k.kind);
+    }
+  }
+  if (tenant.domain !== undefined) {
+    const d = registrableDomain(tenant.domain);
+    if (!d.ok) {
+      refused.push({ field: 'domain', value: tenant.domain, reason: d.reason });
+      explanation.push(`refused domain "${tenant.domain}": ${d.reason}`);
+    } else for (const e of index.lookupKey(`domain:${d.domain}`)) get(e).domain = true;
+  }
+
+  const names = tenantNames(tenant);
+  if (names.length === 0) explanation.push('no usable name');
+  for (const name of names) {
+    for (const form of nameForms(name)) {
+      if (form.tokens.length === 0 || form.tokens.every(isStopWord)) {
+        explanation.push(
+          `name "${name}" has no distinctive word (only legal forms or stop words): not matched by name`,
+        );
+        continue;
+      }
+      if (form.expansions.length > 0 && !form.transliterated)
+        explanation.push(`abbreviations expanded in "${name}": ${form.expansions.join(', ')}`);
+      const q = queryForm(index, form, fnv1a(form.compact));
+      const blockSet = block(index, q, false);
+      // entities an identifier points at are always compared by name, to spot a conflict
+      for (const [e, a] of acc) {
+        if (a.ids.length === 0) continue;
+        const [s, end] = index.entityNameRange(e);
+        for (let n = s; n < end; n++) {
+          blockSet.add(n);
+          if (index.nameScript(n) === form.script && !index.nameTransliterated(n) && !form.transliterated)
+            a.sameScript = true;
+        }
+      }
+      const score = (ns: Iterable<number>) => {
+        let best = 0;
+        for (const n of ns) {
+          const s = scoreName(index, q, n);
+          if (
+            s.refusal &&
+            !explanation.includes(
+              `"${name}" vs ${index.entityId(index.nameEntity(n))}: ${s.refusal}: refused`,
+            )
+          )
+            explanation.push(`"${name}" vs ${index.entityId(index.nameEntity(n))}: ${s.refusal}: refused`);
+          if (s.score <= 0) continue;
+          const a = get(index.nameEntity(n));
+          if (!a.name || s.score > a.name.score) {
+            a.name = s;
+            a.nameShown = name;
+          }
+          best = Math.max(best, s.score);
+        }
+        return best;
+      };
+      if (score(blockSet) < STRONG) score(block(index, q, true));
+    }
+  }
+
+  const candidates: Array<MatchCandidate & { e: number; byId: boolean; capped: string[] }> = [];
+  for (const [e, a] of acc) {
+    const matched: string[] = [...new Set(a.ids)].sort();
+    const conflicts: string[] = [];
+    const capped: string[] = [];
+    const keys = index.entityKeys(e);
+    for (const kind of ['lei', 'uscc'] as const) {
+      const mine = tenantKinds.get(kind);
+      const theirs = keys.filter((k) => k.startsWith(`${kind}:`));
+      if (mine && theirs.length > 0 && !theirs.includes(mine)) conflicts.push(kind);
+    }
+    let score: number;
+    const ns = a.name;
+    if (ns) matched.push('name');
+    if (a.domain) matched.push('domain');
+    if (a.ids.length > 0) {
+      score = 1;
+      // a confirmed identifier whose entity's same-script name looks nothing like the tenant's
+      if (a.sameScript && (!ns || ns.crossScript || ns.score < 0.3)) {
+        conflicts.push('name');
+        score = 0.8;
+      }
+    } else {
+      score = ns ? ns.score : 0;
+      if (a.domain) score = ns ? Math.min(1, score + 0.1) : 0.7;
+      if (ns?.crossScript) capped.push('a name-only match across scripts is never automatic');
+      if (ns?.viaAbbreviation) capped.push('a name-only match resting on an abbreviation is never automatic');
+      if (ns?.fuzzyOnly) capped.push('a name-only match on misspelt words only is never automatic');
+    }
+    const ec = index.entityCountries(e);
+    if (country && ec.length > 0) {
+      if (ec.includes(country)) {
+        matched.push('country');
+        if (a.ids.length === 0) score = Math.min(1, score + 0.05);
+      } else {
+        conflicts.push('country');
+        if (a.ids.length === 0) score -= 0.15;
+      }
+    }
+    if (conflicts.includes('lei') || conflicts.includes('uscc')) score -= 0.3;
+    score = round3(Math.max(0, score));
+    if (score < SHOWN) continue;
+    candidates.push({
+      e,
+      entityId: index.entityId(e),
+      name: index.entityName(e),
+      score,
+      matched,
+      conflicts,
+      byId: a.ids.length > 0,
+      capped,
+    });
+  }
+  candidates.sort(
+    (x, y) => y.score - x.score || (x.entityId < y.entityId ? -1 : x.entityId > y.entityId ? 1 : 0),
+  );
+  const shown = candidates.slice(0, MAX_CANDIDATES).map(({ entityId, name, score, matched, conflicts }) => ({
+    entityId,
+    name,
+    score,
+    matched,
+    conflicts,
+  }));
+  for (const c of candidates.slice(0, MAX_CANDIDATES)) {
+    const a = acc.get(c.e)!;
+    const via = a.name ? ` name "${a.nameShown}" ~ "${c.name}" [${a.name.matched.join(', ')}]` : '';
+    explanation.push(
+      `candidate ${c.entityId} score ${c.score.toFixed(3)}: matched ${c.matched.join('+') || '-'}${via}` +
+        (c.conflicts.length ? `; conflicts ${c.conflicts.join('+')}` : ''),
+    );
+  }
+  const top = candidates[0];
+  const base = { candidates: shown, explanation, refused };
+  if (!top || top.score < WEAK) {
+    explanation.push(
+      top ? `best score ${top.score.toFixed(3)} is below ${WEAK}: unresolved` : 'no candidate: unresolved',
+    );
+    return { status: 'unresolved', score: top?.score ?? 0, ...base };
+  }
+  const second = candidates[1];
+  const ambiguous = second !== undefined && top.score - second.score < MARGIN && !(top.byId && !second.byId);
+  if (ambiguous) {
+    explanation.push(
+      `ambiguous: ${top.entityId} (${top.score.toFixed(3)}) and ${second.entityId} (${second.score.toFixed(3)}) ` +
+        `are within ${MARGIN}; an identifier is needed`,
+    );
+    return { status: 'review', score: top.score, ...base };
+  }
+  const elsewhere = candidates.find((c) => c.byId && c !== top);
+  if (!top.byId && elsewhere) {
+    explanation.push(
+      `review: the tenant's identifier points to ${elsewhere.entityId}, its name to ${top.entityId}`,
+    );
+    return { status: 'review', score: top.score, ...base };
+  }
+  // an identifier outweighs a country mismatch (billing addresses differ); a name conflict does not
+  const blocking = top.byId ? top.conflicts.filter((c) => c !== 'country') : top.conflicts;
+  if (top.score < STRONG || top.capped.length > 0 || blocking.length > 0) {
+    const why = top.capped.length
+      ? top.capped.join('; ')
+      : blocking.length
+        ? `conflicting ${blocking.join(', ')}`
+        : `score ${top.score.toFixed(3)} is below ${STRONG}`;
+    explanation.push(`review: ${why}`);
+    return { status: 'review', score: top.score, ...base };
+  }
+  explanation.push(`matched ${top.entityId} (${top.byId ? 'identifier' : 'name'})`);
+  return { status: 'matched', entityId: top.entityId, score: top.score, ...base };
+}

@@ -1,0 +1,184 @@
+// Company-name normalisation: NFKC (full-width -> ASCII), case and punctuation folding, legal
+// forms removed at either end, abbreviations expanded (and flagged), CJK runs cut into bigrams,
+// Cyrillic also transliterated. Both sides of a match go through the same function.
+import {
+  ABBREVIATIONS,
+  CJK_LEGAL_FORMS,
+  CYRILLIC_TO_LATIN,
+  LEGAL_FORMS,
+  STOP_WORDS,
+  VARIANTS,
+} from './name-tables.ts';
+
+export type NameScript = 'latin' | 'cjk' | 'cyrillic' | 'other';
+
+export interface NameForm {
+  /** the script the name was written in (a transliterated form keeps its source script) */
+  script: NameScript;
+  /** this form is a transliteration made by us, not a name from the data */
+  transliterated: boolean;
+  /** normalised tokens, in name order; legal forms removed, abbreviations expanded */
+  tokens: string[];
+  /** tokens[i] came from expanding an abbreviation */
+  expanded: boolean[];
+  /** the abbreviations expanded, "comm->communications" */
+  expansions: string[];
+  /** legal forms removed, for explanations */
+  legalForms: string[];
+  /** tokens joined without spaces (so "Byte Dance" meets "ByteDance") */
+  compact: string;
+}
+
+const LEGAL_FORM_SEQS: string[][] = [...new Set(LEGAL_FORMS)]
+  .map((f) => f.split(' '))
+  .sort((a, b) => b.length - a.length);
+
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー々〆]+/gu;
+
+export function isStopWord(token: string): boolean {
+  return STOP_WORDS.has(token);
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+function dominantScript(text: string): NameScript {
+  if (isAscii(text)) return 'latin';
+  let latin = 0;
+  let cjk = 0;
+  let cyr = 0;
+  let other = 0;
+  for (const ch of text) {
+    if (/[a-z]/i.test(ch) || /\p{Script=Latin}/u.test(ch)) latin++;
+    else if (CJK_CHAR.test(ch)) cjk++;
+    else if (/\p{Script=Cyrillic}/u.test(ch)) cyr++;
+    else if (/\p{L}/u.test(ch)) other++;
+  }
+  const max = Math.max(latin, cjk, cyr, other);
+  if (max === 0) return 'latin';
+  if (cjk === max) return 'cjk';
+  if (cyr === max) return 'cyrillic';
+  if (latin === max) return 'latin';
+  return 'other';
+}
+
+/** NFKC, lower case, Latin diacritics dropped, dotted abbreviations joined, punctuation to spaces. */
+function fold(name: string): string {
+  return (
+    name
+      .normalize('NFKC')
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+      .normalize('NFC')
+      .replace(/&/g, ' and ')
+      // dotted initials join ("s.a." -> "sa.", "k.k." -> "kk."), other dots split ("pte.ltd")
+      .replace(/(?<=(?:^|[^\p{L}])\p{L})\.(?=\p{L}(?:[^\p{L}]|$))/gu, '')
+      .replace(/['’`´]/g, '')
+      .replace(/[^\p{L}\p{N}\s()（）]/gu, ' ')
+      .replace(/[()（）]/g, ' ')
+  );
+}
+
+/** Removes legal-form token sequences at the end and the start, repeatedly. */
+function stripLegalForms(words: string[], removed: string[]): string[] {
+  let w = words;
+  let changed = true;
+  while (changed && w.length > 0) {
+    changed = false;
+    for (const seq of LEGAL_FORM_SEQS) {
+      if (seq.length > w.length) continue;
+      if (seq.every((s, i) => w[w.length - seq.length + i] === s)) {
+        removed.push(seq.join(' '));
+        w = w.slice(0, w.length - seq.length);
+        changed = true;
+        break;
+      }
+      if (seq.every((s, i) => w[i] === s)) {
+        removed.push(seq.join(' '));
+        w = w.slice(seq.length);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return w;
+}
+
+function stripCjkLegalForms(run: string, removed: string[]): string {
+  let r = run;
+  let changed = true;
+  while (changed && r.length > 0) {
+    changed = false;
+    for (const f of CJK_LEGAL_FORMS) {
+      if (r.length > f.length && r.endsWith(f)) {
+        r = r.slice(0, -f.length);
+      } else if (r.length > f.length && r.startsWith(f)) {
+        r = r.slice(f.length);
+      } else continue;
+      removed.push(f);
+      changed = true;
+      break;
+    }
+  }
+  return r;
+}
+
+function cjkTokens(run: string): string[] {
+  const chars = [...run];
+  if (chars.length === 1) return chars;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+function transliterate(text: string): string {
+  let out = '';
+  for (const ch of text) out += CYRILLIC_TO_LATIN[ch] ?? ch;
+  return out;
+}
+
+function buildForm(folded: string, script: NameScript, transliterated: boolean): NameForm {
+  const legalForms: string[] = [];
+  const expansions: string[] = [];
+  const tokens: string[] = [];
+  const expanded: boolean[] = [];
+  // CJK runs may hold legal forms glued to the name: strip those first, then cut into bigrams.
+  const spaced = folded.replace(CJK_RUN, (run) => ` \u0000${stripCjkLegalForms(run, legalForms)} `);
+  const words = stripLegalForms(
+    spaced.split(/\s+/).filter((w) => w !== ''),
+    legalForms,
+  );
+  for (const word of words) {
+    if (word.startsWith('\u0000')) {
+      for (const t of cjkTokens(word.slice(1))) {
+        tokens.push(t);
+        expanded.push(false);
+      }
+      continue;
+    }
+    const abbr = ABBREVIATIONS.get(word);
+    const token = abbr ?? VARIANTS.get(word) ?? word;
+    if (abbr) expansions.push(`${word}->${abbr}`);
+    tokens.push(token);
+    expanded.push(abbr !== undefined);
+  }
+  return { script, transliterated, tokens, expanded, expansions, legalForms, compact: tokens.join('') };
+}
+
+/** The forms of a name to match on: the name itself, plus a Latin transliteration of a Cyrillic name. */
+export function nameForms(name: string): NameForm[] {
+  const folded = fold(name);
+  const script = dominantScript(folded);
+  const forms = [buildForm(folded, script, false)];
+  if (/\p{Script=Cyrillic}/u.test(folded)) forms.push(buildForm(transliterate(folded), script, true));
+  return forms.filter((f) => f.tokens.length > 0 || f.legalForms.length > 0);
+}
+
+/** A name that is a placeholder ("n/a", "unknown", "-") rather than a name. */
+export function isPlaceholderName(name: string): boolean {
+  return /^\s*(?:n\/?a|none|null|nil|unknown|not available|not applicable|-+|\?+|\.+)?\s*$/i.test(name);
+}
