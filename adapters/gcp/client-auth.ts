@@ -16,7 +16,8 @@ export interface GcpTokenSource {
   token(forceRefresh: boolean): Promise<string>;
 }
 
-const TOKEN_API = 'oauth2.token';
+// Not "...token": the shared redactor would take `token: <next word>` for a secret.
+const TOKEN_API = 'oauth2';
 
 /** A sanitized stand-in for a library error, so no request config (assertion, headers) rides along as `cause`. */
 export function sanitizedCause(err: unknown): Error {
@@ -102,7 +103,7 @@ export function createGoogleTokenSource(config: GcpConfig): GcpTokenSource {
         const status = (err as { status?: unknown; response?: { status?: unknown } }).response?.status;
         const clientFault = typeof status === 'number' && status >= 400 && status < 500;
         throw new AdapterError(
-          `could not get an access token: ${errorMessage(err)}`,
+          `no access token was granted (${errorMessage(err)})`,
           tokenInfo(!clientFault, status),
           {
             cause: sanitizedCause(err),
