@@ -246,3 +246,50 @@ export async function writeAzureReports(
   await writeCsv(usageFile, ISV_USAGE_COLUMNS, state.usage);
   return { customerFile, usageFile };
 }
+
+/**
+ * A large synthetic Azure state without a demo world (the sync benchmark's 300k subscriptions):
+ * every `cspEvery`-th subscription is bought through one of a few CSP resellers.
+ */
+export function syntheticAzureState(
+  count: number,
+  options: { seed?: number; cspEvery?: number } = {},
+): AzureFakeState {
+  const seed = options.seed ?? 1;
+  const cspEvery = options.cspEvery ?? 10;
+  const resellers = Array.from({ length: 5 }, (_, i) => guid(seed, `reseller:${i}`));
+  const state: AzureFakeState = { subscriptions: [], usageEvents: [], customers: [], usage: [] };
+  for (let i = 0; i < count; i++) {
+    const tenantId = guid(seed, `tenant:${i}`);
+    const id = guid(seed, `sub:${i}`);
+    const csp = cspEvery > 0 && i % cspEvery === 0;
+    const beneficiary = { emailId: `admin@tenant${i}.example`, objectId: guid(seed, `obj:${i}`), tenantId };
+    const purchaser = csp
+      ? {
+          emailId: `orders@reseller${i % 5}.example`,
+          objectId: guid(seed, `robj:${i % 5}`),
+          tenantId: resellers[i % 5]!,
+        }
+      : beneficiary;
+    state.subscriptions.push({
+      id,
+      name: `subscription ${i}`,
+      publisherId: 'channelguard-demo',
+      offerId: 'claude-saas',
+      planId: 'pro',
+      quantity: '',
+      beneficiary,
+      purchaser,
+      term: { startDate: '2025-01-01T00:00:00Z', endDate: '2026-01-01T00:00:00Z', termUnit: 'P1Y' },
+      autoRenew: true,
+      allowedCustomerOperations: csp ? ['Read'] : ['Read', 'Update', 'Delete'],
+      sessionMode: 'None',
+      isFreeTrial: false,
+      isTest: false,
+      sandboxType: 'None',
+      saasSubscriptionStatus: 'Subscribed',
+      lastModified: '2025-01-01T00:00:00Z',
+    });
+  }
+  return state;
+}
