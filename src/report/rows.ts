@@ -77,6 +77,8 @@ export function toRow(t: ReportTenant, ctx: RowContext): ReportRow {
   };
   const chain = buildChain(t.entityId, t.chain, parties, wctx);
   const codes = [...new Set(t.reasons)];
+  // A flagged decision without any code is an upstream bug; say so rather than invent a reason.
+  if (codes.length === 0) codes.push('no-reason-given');
   // A hop of entirely unknown share is a fact of the chain; say so even if no code names it.
   if (chain.hasUnknownShare && !codes.includes('unknown-share')) codes.push('unknown-share');
   const reasons: Worded[] = codes.map((c) => wordReason(c, wctx));

@@ -23,7 +23,8 @@ export interface Worded {
 export function formatPercent(n: number): string {
   const s = String(n);
   if (!/e/i.test(s)) return s;
-  return n.toFixed(6).replace(/\.?0+$/, '');
+  // Tiny values: all the digits toFixed can give, never rounded to 0.
+  return n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 /** "60%", "25–50%", ">50%", "≤40%", "unknown" — open bounds shown, never rounded inward. */
