@@ -14,6 +14,7 @@ import type {
   UnspecifiedParty,
 } from '../model/types.ts';
 import { validateBodsStatement } from './bods-validate.ts';
+import { issueItem } from './issues.ts';
 
 type Json = Record<string, unknown>;
 
@@ -222,18 +223,33 @@ function statementName(raw: unknown): string | undefined {
   return isObject(raw) ? (str(raw['statementId']) ?? str(raw['recordId'])) : undefined;
 }
 
+/** The decision a statement bears on: a party's own id, or a relationship's subject. */
+function affected(raw: unknown): string[] | undefined {
+  if (!isObject(raw)) return undefined;
+  const details = raw['recordDetails'];
+  const id =
+    raw['recordType'] === 'relationship'
+      ? isObject(details)
+        ? str(details['subject'])
+        : undefined
+      : str(raw['recordId']);
+  return id !== undefined ? [id] : undefined;
+}
+
 /**
- * Converts one BODS 0.4 statement: a model statement, or a RecordIssue naming the statement and
- * the field when it breaks the 0.4 schema or cannot be converted. Share values stay as stated.
+ * Converts one BODS 0.4 statement: a model statement, or an issue (IngestIssue) naming the
+ * statement and the field when it breaks the 0.4 schema or cannot be converted. Share values stay
+ * as stated (with a warning when the schema would refuse them: the evaluator flags them).
  */
 export function mapBodsStatement(raw: unknown, source: SourceRef): IngestItem[] {
   const record = statementName(raw);
-  const issue = (field: string | undefined, reason: string): IngestItem => ({
-    kind: 'issue',
-    issue: compact({ source, record, field, reason }),
-  });
-  const refuse = (field: string | undefined, reason: string) => [
-    issue(field, `BODS statement refused: ${reason}`),
+  const affects = affected(raw);
+  const refuse = (field: string | undefined, reason: string): IngestItem[] => [
+    issueItem(source, `BODS statement refused: ${reason}`, {
+      record,
+      field,
+      ...(affects ? { affects } : {}),
+    }),
   ];
   if (!isObject(raw)) return refuse(undefined, 'a statement must be a JSON object');
   const { refusal, shareWarnings } = validateBodsStatement(raw);
@@ -242,7 +258,12 @@ export function mapBodsStatement(raw: unknown, source: SourceRef): IngestItem[] 
     const statement = convert(raw, source);
     if (statement === undefined) return [];
     const warnings = shareWarnings.map((w) =>
-      issue(w.field, `BODS share value read as stated, the evaluator counts it as [0, 100]: ${w.reason}`),
+      issueItem(source, `share read as stated, counted as [0, 100] and flagged invalid-share: ${w.reason}`, {
+        record,
+        field: w.field,
+        ...(affects ? { affects } : {}),
+        severity: 'warning',
+      }),
     );
     return [{ kind: 'statement', statement }, ...warnings];
   } catch (err) {

@@ -2,6 +2,7 @@
 import { InputError } from '../errors.ts';
 import type { IngestItem } from '../model/types.ts';
 import { mapBodsStatement } from './bods-map.ts';
+import { affectedByBrokenBods, issueItem } from './issues.ts';
 import { firstChar, jsonArrayRecords, jsonLines, type RawRecord } from './json-stream.ts';
 
 /** JSON Lines lines that fail before any line parses: past this, the file is not JSON Lines. */
@@ -15,8 +16,9 @@ function parse(rec: RawRecord): { ok: true; value: unknown } | { ok: false; reas
   }
 }
 
-function badJson(file: string, line: number, reason: string): IngestItem {
-  return { kind: 'issue', issue: { source: { file, line }, reason } };
+function badJson(file: string, rec: RawRecord, reason: string): IngestItem {
+  const affects = affectedByBrokenBods(rec.text);
+  return issueItem({ file, line: rec.line }, reason, affects ? { affects } : {});
 }
 
 /**
@@ -29,7 +31,7 @@ export async function* readBods(file: string): AsyncGenerator<IngestItem> {
     for await (const rec of jsonArrayRecords(file)) {
       const parsed = parse(rec);
       if (parsed.ok) yield* mapBodsStatement(parsed.value, { file, line: rec.line });
-      else yield badJson(file, rec.line, parsed.reason);
+      else yield badJson(file, rec, parsed.reason);
     }
     return;
   }
@@ -50,7 +52,7 @@ async function* readJsonLines(file: string): AsyncGenerator<IngestItem> {
   for await (const rec of jsonLines(file)) {
     const parsed = parse(rec);
     if (!parsed.ok) {
-      const issue = badJson(file, rec.line, parsed.reason);
+      const issue = badJson(file, rec, parsed.reason);
       if (held === undefined) {
         yield issue;
         continue;
