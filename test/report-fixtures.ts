@@ -66,7 +66,7 @@ export function awsTenant(account: string, overrides: Partial<ReportTenant> = {}
 
 export function reportInput(
   partner: Cloud,
-  tenants: ReportTenant[],
+  tenants: PartnerReportInput['tenants'],
   overrides: Partial<PartnerReportInput> = {},
 ): PartnerReportInput {
   return {
