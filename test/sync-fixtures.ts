@@ -51,7 +51,7 @@ export interface FakeAdapterOptions {
   usagePerTenant?: number;
   delayMs?: number;
   /** throw after this many pages of the given stream */
-  failAfterPages?: { stream: 'tenants' | 'usage'; pages: number; error?: Error };
+  failAfterPages?: { stream: 'tenants' | 'usage' | 'both'; pages: number; error?: Error };
   /** the final page carries a cursor (incremental source) instead of none (full refresh) */
   keepFinalCursor?: boolean;
 }
@@ -78,9 +78,10 @@ export function createFakeAdapter(o: FakeAdapterOptions): MarketplaceAdapter & {
     let at = options?.cursor ? Number(options.cursor.replace('done:', '')) : 0;
     let served = 0;
     while (at < total) {
-      if (o.failAfterPages?.stream === stream && served >= o.failAfterPages.pages) {
+      const failing = o.failAfterPages && [stream, 'both'].includes(o.failAfterPages.stream);
+      if (failing && served >= o.failAfterPages!.pages) {
         throw (
-          o.failAfterPages.error ??
+          o.failAfterPages!.error ??
           new AdapterError('503 Service Unavailable', {
             cloud: o.cloud,
             api: `${stream}-api`,

@@ -1,0 +1,137 @@
+// Reads one stream (tenants or usage) of one adapter into the store, page by page. Each page's
+// rows and the cursor after it commit in one transaction, so a crash at any point loses at most
+// the page in flight, and the next run resumes from the last committed cursor.
+import type { Cloud, MarketplaceAdapter, Page, TenantRecord, UsageRecord } from '../adapter.ts';
+import { errorMessage } from '../errors.ts';
+import type { Db } from '../store/db.ts';
+import { getCursor, putCursor, putSourceStatus, type StreamName } from '../store/sync-state.ts';
+import { writeTenants, writeUsage } from '../store/write.ts';
+import { tenantProblem, usageProblem } from './validate.ts';
+
+export interface StreamCounts {
+  pages: number;
+  /** records written (tenants or usage lines) */
+  items: number;
+  links: number;
+  rejected: number;
+  /** the first few rejection reasons, for the summary */
+  rejections: string[];
+}
+
+export interface StreamContext {
+  conn: Db;
+  adapter: MarketplaceAdapter;
+  stream: StreamName;
+  window: { start: string; end: string };
+  runId: string;
+  clock: () => Date;
+  signal?: AbortSignal;
+  onPage?: (counts: StreamCounts) => void;
+}
+
+const MAX_REJECTIONS_LISTED = 5;
+
+/** Where the stream's cursor lives: a usage cursor is only valid for the window it was read with. */
+export function cursorKey(stream: StreamName, window: { start: string; end: string }): string {
+  return stream === 'tenants' ? 'tenants' : `usage:${window.start}/${window.end}`;
+}
+
+export interface StreamResult {
+  counts: StreamCounts;
+  /** why the stream stopped before its end (adapter, store or abort); the pages before it stay */
+  error?: unknown;
+}
+
+/** Syncs one stream; never throws: a failure comes back in `error`, and source status is written either way. */
+export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
+  const { conn, adapter, stream, runId, clock } = ctx;
+  const cloud: Cloud = adapter.cloud;
+  const key = cursorKey(stream, ctx.window);
+  const counts: StreamCounts = { pages: 0, items: 0, links: 0, rejected: 0, rejections: [] };
+  const feeds = new Set<string>();
+  const status = (complete: boolean, error?: string) => ({
+    cloud,
+    source: stream,
+    runId,
+    at: clock().toISOString(),
+    complete,
+    ...(error !== undefined ? { error } : {}),
+    feeds: [...feeds],
+    items: counts.items,
+    rejected: counts.rejected,
+  });
+  try {
+    const cursor = await getCursor(conn, cloud, key);
+    const options = {
+      ...(cursor !== undefined ? { cursor } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    };
+    const pages: AsyncIterable<Page<TenantRecord | UsageRecord>> =
+      stream === 'tenants' ? adapter.tenants(options) : adapter.usage(ctx.window, options);
+    let lastCursor: string | undefined = cursor;
+    for await (const page of pages) {
+      ctx.signal?.throwIfAborted();
+      feeds.add(page.source);
+      const good = keepValid(page, stream, cloud, counts);
+      const stamp = { runId, seenAt: clock().toISOString() };
+      await conn.transaction(async (tx) => {
+        if (stream === 'tenants') {
+          const n = await writeTenants(tx, good as TenantRecord[], stamp);
+          counts.items += n.tenants;
+          counts.links += n.links;
+        } else {
+          counts.items += await writeUsage(tx, good as UsageRecord[], stamp);
+        }
+        // a page without a cursor mid-stream keeps the last one: resuming re-reads, never skips
+        if (page.cursor !== undefined)
+          await putCursor(tx, cloud, key, page.cursor, { runId, at: stamp.seenAt });
+      });
+      lastCursor = page.cursor;
+      counts.pages++;
+      ctx.onPage?.(counts);
+    }
+    const complete = counts.rejected === 0;
+    await conn.transaction(async (tx) => {
+      // read to the end with no final cursor: the source is a full snapshot, so the next run starts
+      // over rather than resuming from a page token that has expired
+      if (counts.pages > 0 && lastCursor === undefined) {
+        await putCursor(tx, cloud, key, undefined, { runId, at: clock().toISOString() });
+      }
+      await putSourceStatus(
+        tx,
+        status(
+          complete,
+          complete ? undefined : `${counts.rejected} record(s) rejected: ${counts.rejections[0]}`,
+        ),
+      );
+    });
+    return { counts };
+  } catch (err) {
+    // best effort: when the database itself failed this cannot be written either, and the run says so
+    await putSourceStatus(conn, status(false, errorMessage(err))).catch(() => {});
+    return { counts, error: err };
+  }
+}
+
+function keepValid(
+  page: Page<TenantRecord | UsageRecord>,
+  stream: StreamName,
+  cloud: Cloud,
+  counts: StreamCounts,
+): Array<TenantRecord | UsageRecord> {
+  const good: Array<TenantRecord | UsageRecord> = [];
+  for (const item of page.items) {
+    const problem =
+      stream === 'tenants'
+        ? tenantProblem(item as TenantRecord, cloud)
+        : usageProblem(item as UsageRecord, cloud);
+    if (problem === undefined) {
+      good.push(item);
+      continue;
+    }
+    counts.rejected++;
+    if (counts.rejections.length < MAX_REJECTIONS_LISTED)
+      counts.rejections.push(`${page.source}: ${problem}`);
+  }
+  return good;
+}
