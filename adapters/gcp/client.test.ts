@@ -84,11 +84,13 @@ describe('gcp client against the fake', () => {
   });
 
   it('resumes an interrupted listing from its cursor', async () => {
-    const first = adapter({ pageSize: 100 }).tenants();
-    const page1 = (await first.next()).value;
-    await first.return?.(undefined);
+    let cursor: string | undefined;
+    for await (const p of adapter({ pageSize: 100 }).tenants()) {
+      cursor = p.cursor;
+      break; // the run stops after its first committed page
+    }
     const rest: string[] = [];
-    for await (const p of adapter({ pageSize: 100 }).tenants({ cursor: page1.cursor }))
+    for await (const p of adapter({ pageSize: 100 }).tenants(cursor !== undefined ? { cursor } : {}))
       rest.push(...p.items.map((t) => t.tenantKey));
     assert.equal(rest.length, 130);
     assert.equal(rest[0], 'acct-0000100');
