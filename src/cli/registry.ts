@@ -1,8 +1,10 @@
 // Every command registers itself here: one import and one list entry per command file.
 import type { Command } from 'commander';
 import type { CliIo } from './io.ts';
+import { registerKeygen } from './commands/keygen.ts';
+import { registerVerify } from './commands/verify.ts';
 
 /** A command adds itself to the program; `setExit` records its exit status. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerVerify, registerKeygen];
