@@ -60,14 +60,19 @@ export async function* readFeedFile(stream: Readable, file: FeedFile): AsyncGene
       },
       skip_empty_lines: true,
       trim: true,
+      // each record comes with its own line number (parser.info runs ahead of a buffered consumer)
+      info: true,
     }),
   );
   stream.on('error', (err) => parser.destroy(err));
   let line = 1;
   try {
-    for await (const values of parser as AsyncIterable<Record<string, string>>) {
-      line = (parser.info.lines as number | undefined) ?? line + 1;
-      yield { file, line, values };
+    for await (const r of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      line = r.info.lines;
+      yield { file, line, values: r.record };
     }
   } catch (cause) {
     if (cause instanceof InputError) throw cause;
