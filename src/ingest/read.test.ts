@@ -192,10 +192,7 @@ describe('readOwnership over several files', () => {
   it('reads BODS, GLEIF and CSV files together with stable statement ids', async () => {
     const bods = write(
       'case.json',
-      JSON.stringify(
-        (JSON.parse((await import('node:fs')).readFileSync(CASE, 'utf8')) as { statements: unknown[] })
-          .statements,
-      ),
+      JSON.stringify((JSON.parse(readFileSync(CASE, 'utf8')) as { statements: unknown[] }).statements),
     );
     const files = [
       bods,
