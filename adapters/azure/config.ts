@@ -39,7 +39,7 @@ export const azureConfigSchema = z.strictObject({
   offerId: z.string().min(1).optional(),
   planId: z.string().min(1).optional(),
   /** client-side rate limit per API (Microsoft publishes none for these APIs; stay gentle) */
-  requestsPerSecond: z.number().positive().max(1000).default(5),
+  requestsPerSecond: z.number().positive().max(10_000).default(5),
   burst: positiveInt.max(1000).default(5),
   /** per-attempt timeout of every HTTP call and token request */
   timeoutMs: positiveInt.max(600_000).default(30_000),

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 
-/** What the fake serves; snapshot at start (subscriptions are serialised once, for speed). */
+/** What the fake serves. Subscriptions are cached as JSON once served: change them before start. */
 export interface AzureFakeState {
   /** SaaS subscriptions in the Fulfillment v2 wire shape */
   subscriptions: Array<Record<string, unknown>>;
@@ -77,8 +77,11 @@ export async function startAzureFake(options: AzureFakeOptions): Promise<AzureFa
     ...options.faults,
   };
   const nextLinkBase = (options.nextLinkBase ?? 'https://marketplaceapi.microsoft.com').replace(/\/+$/, '');
-  // Serialised once so a 300k-subscription listing costs a string join per page.
-  const subscriptionJson = state.subscriptions.map((s) => JSON.stringify(s));
+  // Pages are cut by offset (the token carries it), so any page is O(page size) to answer, and each
+  // subscription is serialised once, when first served (a 300k listing is read twice per sync).
+  const all = state.subscriptions;
+  const json: string[] = [];
+  const itemJson = (i: number) => (json[i] ??= JSON.stringify(all[i]));
   const requests: AzureFake['requests'] = [];
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
@@ -97,18 +100,20 @@ export async function startAzureFake(options: AzureFakeOptions): Promise<AzureFa
     let page = 1;
     if (token !== null) {
       const parsed = parsePageToken(token);
-      if (!parsed || parsed.offset > subscriptionJson.length) {
+      if (!parsed || parsed.offset > all.length) {
         return [400, error('BadRequest', 'The continuation token is not valid.')];
       }
       ({ offset, page } = parsed);
     }
-    if (subscriptionJson.length === 0) return [200, ''];
-    const end = Math.min(subscriptionJson.length, offset + Math.max(1, faults.pageSize));
-    let body = `{"subscriptions":[${subscriptionJson.slice(offset, end).join(',')}]`;
+    if (all.length === 0) return [200, ''];
+    const end = Math.min(all.length, offset + Math.max(1, faults.pageSize));
+    const items: string[] = [];
+    for (let i = offset; i < end; i++) items.push(itemJson(i));
+    let body = `{"subscriptions":[${items.join(',')}]`;
     let nextToken: string | undefined;
     if (token !== null && faults.repeatTokenAtPage !== undefined && page >= faults.repeatTokenAtPage)
       nextToken = token;
-    else if (end < subscriptionJson.length) nextToken = pageToken(end, page + 1);
+    else if (end < all.length) nextToken = pageToken(end, page + 1);
     if (nextToken !== undefined) {
       const link = `${nextLinkBase}/api/saas/subscriptions/?continuationToken=${encodeURIComponent(nextToken)}&api-version=${API_VERSION}`;
       body += `,"@nextLink":${JSON.stringify(faults.malformedNextLink ? `https:// ${link}` : link)}`;

@@ -1,0 +1,284 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page, TenantRecord, UsageRecord } from '../../src/adapter.ts';
+import { AdapterError, InputError } from '../../src/errors.ts';
+import { createMemoryLogger } from '../../src/log.ts';
+import type { DemoTenant, DemoWorld } from '../demo/world-types.ts';
+import { azureStateFromDemo, writeAzureReports } from './demo.ts';
+import { createFakeCredential, startAzureFake, type AzureFake } from './fake.ts';
+import { createAzureAdapter, resolveAzureConfig, type AzureConfigInput } from './index.ts';
+
+const CLOCK = () => new Date('2025-07-01T00:00:00Z');
+const usage = (model: string, month: string, n: number) => ({
+  model,
+  month,
+  requests: n,
+  inputTokens: n * 100,
+  outputTokens: n * 10,
+  spend: n / 10,
+});
+const tenant = (t: Partial<DemoTenant> & Pick<DemoTenant, 'key' | 'subscriptionId'>): DemoTenant => ({
+  cloud: 'azure',
+  companyId: null,
+  reportedName: 'n/a',
+  offer: 'claude-saas',
+  plan: 'pro',
+  status: 'active',
+  startDate: '2025-01-15',
+  usage: [],
+  ...t,
+});
+
+const RESELLER = '0d0d0d0d-0000-4000-8000-00000000c5b0';
+const world: DemoWorld = {
+  seed: 7,
+  months: ['2025-04', '2025-05'],
+  companies: [],
+  bods: [],
+  tenants: [
+    tenant({
+      key: 'aaaaaaaa-0000-4000-8000-000000000001',
+      subscriptionId: 'sub-direct',
+      companyId: 'c1',
+      reportedName: 'CONTOSO GRP LTD',
+      country: 'GB',
+      domain: 'contoso.example',
+      usage: [usage('claude-sonnet-4-5', '2025-04', 10), usage('claude-sonnet-4-5', '2025-05', 20)],
+    }),
+    tenant({
+      key: 'bbbbbbbb-0000-4000-8000-000000000002',
+      subscriptionId: 'sub-csp-1',
+      companyId: 'c2',
+      reportedName: 'GUANGZHOU HAIGE COMM GRP',
+      country: 'CN',
+      domain: 'haige.example',
+      resellerKey: RESELLER,
+      usage: [usage('claude-haiku-4-5', '2025-05', 5)],
+    }),
+    tenant({
+      key: 'cccccccc-0000-4000-8000-000000000003',
+      subscriptionId: 'sub-csp-2',
+      reportedName: 'FABRIKAM',
+      country: 'DE',
+      domain: 'fabrikam.example',
+      resellerKey: RESELLER,
+      status: 'cancelled',
+    }),
+    // The CSP reseller itself: a channel party with no purchase of its own.
+    tenant({
+      key: RESELLER,
+      subscriptionId: '',
+      reportedName: 'BIG CSP INC',
+      domain: 'bigcsp.example',
+      country: 'US',
+    }),
+    tenant({ cloud: 'aws', key: '123456789012', subscriptionId: 'agmt-1', reportedName: 'AWS ONLY' }),
+  ],
+};
+
+async function collect<T>(pages: AsyncIterable<Page<T>>): Promise<Page<T>[]> {
+  const out: Page<T>[] = [];
+  for await (const p of pages) out.push(p);
+  return out;
+}
+
+describe('azure adapter on the demo world', () => {
+  let fake: AzureFake;
+  let dir: string;
+  let logger: ReturnType<typeof createMemoryLogger>;
+
+  before(async () => {
+    const state = azureStateFromDemo(world);
+    fake = await startAzureFake({ state, faults: { pageSize: 2 } });
+    dir = await mkdtemp(join(tmpdir(), 'cg-azure-'));
+    await writeAzureReports(state, dir);
+  });
+  after(async () => {
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => (logger = createMemoryLogger()));
+
+  const adapter = (input: AzureConfigInput = {}) =>
+    createAzureAdapter(
+      resolveAzureConfig({ baseUrl: fake.url, reportsDir: dir, requestsPerSecond: 1000, ...input }),
+      {
+        credential: createFakeCredential(),
+        logger,
+        clock: CLOCK,
+      },
+    );
+
+  it('serves only Azure tenants, keyed by beneficiary tenant id, with ISVCustomer company and country', async () => {
+    const pages = await collect(adapter().tenants());
+    const tenants = pages.flatMap((p) => p.items);
+    const keys = tenants.map((t) => t.tenantKey);
+    assert.ok(!keys.includes('123456789012'));
+    const direct = tenants.find((t) => t.tenantKey === 'aaaaaaaa-0000-4000-8000-000000000001')!;
+    assert.equal(direct.legalName, 'CONTOSO GRP LTD');
+    assert.equal(direct.countryCode, 'GB');
+    assert.equal(direct.domain, 'contoso.example');
+    assert.deepEqual(direct.accountIds, ['sub-direct']);
+    assert.deepEqual(direct.missing, ['registrationIds']);
+    const cn = tenants.find((t) => t.tenantKey === 'bbbbbbbb-0000-4000-8000-000000000002')!;
+    assert.equal(cn.countryCode, 'CN');
+    const cancelled = tenants.find((t) => t.tenantKey === 'cccccccc-0000-4000-8000-000000000003')!;
+    assert.equal(cancelled.entitlements[0]?.state, 'Unsubscribed');
+  });
+
+  it('turns CSP purchases into reseller-of links and yields the reseller once, as a tenant of its own', async () => {
+    const tenants = (await collect(adapter().tenants())).flatMap((p) => p.items);
+    const links = tenants.flatMap((t) => t.links);
+    assert.deepEqual(links.map((l) => `${l.fromKey} ${l.role} ${l.toKey}`).sort(), [
+      `${RESELLER} reseller-of bbbbbbbb-0000-4000-8000-000000000002`,
+      `${RESELLER} reseller-of cccccccc-0000-4000-8000-000000000003`,
+    ]);
+    const reseller = tenants.filter((t) => t.tenantKey === RESELLER);
+    assert.equal(reseller.length, 1);
+    assert.equal(reseller[0]?.domain, 'bigcsp.example');
+    assert.equal(reseller[0]?.partner, 'azure');
+  });
+
+  it('puts the cursor on the last page only, and a second run with it skips unchanged subscriptions', async () => {
+    const pages = await collect(adapter().tenants());
+    assert.ok(pages.length >= 2);
+    assert.ok(pages.slice(0, -1).every((p) => p.cursor === undefined));
+    const cursor = pages.at(-1)!.cursor!;
+    assert.deepEqual(JSON.parse(cursor), {
+      v: 1,
+      lastModified: '2025-01-15T00:00:00.000Z',
+      customers: '2025-05-28',
+    });
+    // Equal timestamps are read again (a change in the same second must not be lost).
+    const same = (await collect(adapter().tenants({ cursor }))).flatMap((p) => p.items);
+    assert.equal(same.length, 4);
+    // A later cursor skips subscriptions older than it, unless their ISVCustomer row is as new as the cursor's.
+    const later = JSON.stringify({ v: 1, lastModified: '2025-02-01T00:00:00.000Z', customers: '2025-05-28' });
+    const again = (await collect(adapter().tenants({ cursor: later }))).flatMap((p) => p.items);
+    assert.deepEqual(
+      again.map((t) => t.tenantKey).sort(),
+      ['cccccccc-0000-4000-8000-000000000003', RESELLER].sort(),
+    );
+    assert.equal(
+      JSON.parse((await collect(adapter().tenants({ cursor: later }))).at(-1)!.cursor!).lastModified,
+      '2025-02-01T00:00:00.000Z',
+    );
+    await assert.rejects(collect(adapter().tenants({ cursor: 'not-ours' })), /cursor/);
+  });
+
+  it('gives the same records for the same inputs', async () => {
+    const a = JSON.stringify(await collect(adapter().tenants()));
+    const b = JSON.stringify(await collect(adapter().tenants()));
+    assert.equal(a, b);
+  });
+
+  it('yields usage lines from usageEvents and ISVUsage, keyed by the beneficiary tenant', async () => {
+    const pages = await collect(
+      adapter({ usagePageSize: 4 }).usage({ start: '2025-04-01T00:00:00Z', end: '2025-06-01T00:00:00Z' }),
+    );
+    const lines = pages.flatMap((p) => p.items);
+    const sum = (source: string, dimension: string, key: string) =>
+      lines
+        .filter((l) => l.source === source && l.dimension === dimension && l.tenantKey === key)
+        .reduce((s, l) => s + l.quantity, 0);
+    const direct = 'aaaaaaaa-0000-4000-8000-000000000001';
+    assert.equal(sum('usageEvents', 'requests', direct), 30);
+    assert.equal(sum('usageEvents', 'inputTokens', direct), 3000);
+    assert.equal(sum('ISVUsage', 'outputTokens', direct), 300);
+    assert.equal(sum('ISVUsage', 'spend', direct), 3);
+    const csp = lines.filter((l) => l.tenantKey === 'bbbbbbbb-0000-4000-8000-000000000002');
+    assert.ok(csp.every((l) => l.modelId === 'claude-haiku-4-5'));
+    assert.equal(new Set(lines.map((l) => l.lineId)).size, lines.length, 'line ids are unique');
+    assert.ok(pages.every((p) => p.items.length <= 4));
+    assert.ok(pages.slice(0, -1).every((p) => p.cursor === undefined));
+    assert.deepEqual(JSON.parse(pages.at(-1)!.cursor!), {
+      v: 1,
+      usageEvents: '2025-05-01T00:00:00.000Z',
+      ISVUsage: '2025-05-01T00:00:00.000Z',
+    });
+  });
+
+  it('honours a usage cursor, re-reading only the late-arrival margin', async () => {
+    const cursor = JSON.stringify({
+      v: 1,
+      usageEvents: '2025-05-01T00:00:00.000Z',
+      ISVUsage: '2025-05-01T00:00:00.000Z',
+    });
+    const lines = (
+      await collect(
+        adapter().usage({ start: '2025-04-01T00:00:00Z', end: '2025-06-01T00:00:00Z' }, { cursor }),
+      )
+    ).flatMap((p) => p.items);
+    assert.ok(lines.length > 0);
+    assert.ok(
+      lines.every((l) => l.periodStart >= '2025-04-28'),
+      'April lines were read again',
+    );
+  });
+
+  it('keeps personal report columns out of every record and log line', async () => {
+    const tenants: TenantRecord[] = (await collect(adapter().tenants())).flatMap((p) => p.items);
+    const lines: UsageRecord[] = (
+      await collect(adapter().usage({ start: '2025-04-01T00:00:00Z', end: '2025-06-01T00:00:00Z' }))
+    ).flatMap((p) => p.items);
+    const everything = JSON.stringify([tenants, lines, logger.records]);
+    for (const pii of ['alex.doe', 'Alex Doe', 'it-admin@', 'orders@'])
+      assert.ok(!everything.includes(pii), pii);
+  });
+
+  it('passes health and reports a missing ISVCustomer file as a client fault', async () => {
+    await adapter().health();
+    const empty = await mkdtemp(join(tmpdir(), 'cg-azure-empty-'));
+    try {
+      await assert.rejects(
+        adapter({ reportsDir: empty }).health(),
+        (e: unknown) => e instanceof AdapterError && e.fault === 'client',
+      );
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a report file without the join column, naming the file', async () => {
+    const bad = await mkdtemp(join(tmpdir(), 'cg-azure-bad-'));
+    try {
+      await writeFile(join(bad, 'ISVCustomer_2025-05.csv'), 'SubscriptionId,CustomerCompanyName\r\nx,y\r\n');
+      await assert.rejects(
+        collect(adapter({ reportsDir: bad }).tenants()),
+        (e: unknown) =>
+          e instanceof InputError &&
+          e.message.includes('ISVCustomer_2025-05.csv') &&
+          /MarketplaceSubscriptionId/.test(e.message),
+      );
+      await writeFile(
+        join(bad, 'ISVCustomer_2025-05.csv'),
+        'MarketplaceSubscriptionId,CustomerCompanyName\r\nx,"unterminated\r\n',
+      );
+      await assert.rejects(
+        collect(adapter({ reportsDir: bad }).tenants()),
+        (e: unknown) => e instanceof InputError && /:\d+/.test(e.message),
+      );
+    } finally {
+      await rm(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves an unknown country missing and says so in the log', async () => {
+    const odd = await mkdtemp(join(tmpdir(), 'cg-azure-odd-'));
+    try {
+      await writeFile(
+        join(odd, 'ISVCustomer.csv'),
+        'MarketplaceSubscriptionId,CustomerCompanyName,CustomerCountryRegion\r\nsub-direct,Contoso,Atlantis\r\n',
+      );
+      const tenants = (await collect(adapter({ reportsDir: odd }).tenants())).flatMap((p) => p.items);
+      const direct = tenants.find((t) => t.accountIds.includes('sub-direct'))!;
+      assert.equal(direct.countryCode, undefined);
+      assert.ok(direct.missing.includes('countryCode'));
+      assert.ok(logger.records.some((r) => r.level === 'warn' && JSON.stringify(r).includes('Atlantis')));
+    } finally {
+      await rm(odd, { recursive: true, force: true });
+    }
+  });
+});
