@@ -209,9 +209,7 @@ export function evidenceHash(input: EvidenceInput): string {
 /** The part of the evaluator's OwnershipGraph the evidence walk needs. */
 export interface HoldersSource {
   holdersOf(id: string): ReadonlyArray<{ statementId: string; holder: string | { reason: string } }>;
-  party?(
-    id: string,
-  ):
+  party?(id: string):
     | {
         id: string;
         headquarters?: string[];
