@@ -49,7 +49,7 @@ describe('gcp client against the fake', () => {
 
   before(async () => {
     fake = await startGcpFake({ state: bulkState(230) });
-    key = fake.createServiceAccountKey() as ServiceAccountKey;
+    key = fake.createServiceAccountKey();
   });
   after(() => fake.close());
   beforeEach(() => {
@@ -188,7 +188,7 @@ describe('gcp client against the fake', () => {
 
   it('fails as a client fault when the token endpoint refuses the key', async () => {
     const other = await startGcpFake({ state: bulkState(1) });
-    const foreign = other.createServiceAccountKey() as ServiceAccountKey;
+    const foreign = other.createServiceAccountKey();
     await other.close();
     const err = await (async () => {
       try {
@@ -209,6 +209,15 @@ describe('gcp client against the fake', () => {
     assert.equal(err.api, 'oauth2');
     assert.equal(err.fault, 'client');
     assert.match(err.message, /invalid_grant/);
+  });
+
+  it('health() proves token and endpoint, and surfaces a permission problem', async () => {
+    await adapter().health();
+    fake.faults.forbidden = true;
+    await assert.rejects(
+      adapter().health(),
+      (e: unknown) => e instanceof AdapterError && e.code === 'PERMISSION_DENIED',
+    );
   });
 
   it('keeps tokens and key material out of every error and log line', async () => {

@@ -2,6 +2,7 @@
 // service-account client sends. Assertions are verified with the registered public key, so a test
 // drives the real signing code; access tokens are short-lived and can be expired on demand.
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
+import type { ServiceAccountKey } from './config.ts';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -13,7 +14,7 @@ export interface TokenAnswer {
 
 export interface FakeTokenIssuer {
   /** a new service-account key whose token_uri is this fake; only its public half stays here */
-  createServiceAccountKey(email?: string): Record<string, string>;
+  createServiceAccountKey(email?: string): ServiceAccountKey;
   grant(form: URLSearchParams, ttlSeconds: number): TokenAnswer;
   /** 'ok' | 'expired' | 'unknown' for a bearer token presented to the API */
   check(token: string | undefined): 'ok' | 'expired' | 'unknown';
@@ -40,7 +41,7 @@ export function createTokenIssuer(tokenUri: () => string, now: () => number): Fa
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       keys.set(client, createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })));
       return {
-        type: 'service_account',
+        type: 'service_account' as const,
         project_id: 'fake-project',
         private_key_id: randomBytes(20).toString('hex'),
         private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { compileFilter, FilterSyntaxError, type Compiled } from './fake-filter.ts';
 import type { GcpFakeAccount, GcpFakeEntitlement, GcpFakeState } from './fake-state.ts';
 import { createTokenIssuer } from './fake-token.ts';
+import type { ServiceAccountKey } from './config.ts';
 
 export { writeGcpReports } from './fake-reports.ts';
 export type * from './fake-state.ts';
@@ -55,7 +56,7 @@ export interface GcpFake {
   faults: GcpFaults;
   stats: GcpFakeStats;
   /** a service-account key JSON whose token_uri is this fake's /token */
-  createServiceAccountKey(email?: string): Record<string, string>;
+  createServiceAccountKey(email?: string): ServiceAccountKey;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,6 @@ import type { TenantRecord, UsageRecord } from '../../src/adapter.ts';
 import { InputError } from '../../src/errors.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import { generateDemoWorld } from '../demo/world.ts';
-import type { ServiceAccountKey } from './config.ts';
 import { gcpStateFromDemo } from './demo.ts';
 import { startGcpFake, writeGcpReports, type GcpFake } from './fake.ts';
 import { createGcpAdapter, type GcpConfigInput } from './index.ts';
@@ -37,7 +36,7 @@ describe('gcp tenants and usage', () => {
     fake = await startGcpFake({ state: smallState() });
     dir = await mkdtemp(join(tmpdir(), 'cg-gcp-'));
     await writeGcpReports(fake.state, dir);
-    const key = fake.createServiceAccountKey() as ServiceAccountKey;
+    const key = fake.createServiceAccountKey();
     config = {
       providerId: PROVIDER,
       baseUrl: fake.url,
@@ -180,7 +179,7 @@ describe('gcp tenants and usage', () => {
       const cfg = {
         providerId: state.providerId,
         baseUrl: demo.url,
-        credentials: demo.createServiceAccountKey() as ServiceAccountKey,
+        credentials: demo.createServiceAccountKey(),
         reportsDir: demoDir,
         requestsPerSecond: 1000,
         burst: 100,
