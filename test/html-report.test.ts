@@ -97,7 +97,7 @@ describe('report.html in a browser', function () {
 
   it('shows the hostile company name as text and runs none of it', async () => {
     assert.equal(await page.locator('td', { hasText: HOSTILE }).count(), 1);
-    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned), undefined);
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(await page.locator('body script').count(), 1);
     assert.deepEqual(dialogs, []);
