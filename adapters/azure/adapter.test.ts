@@ -282,3 +282,103 @@ describe('azure adapter on the demo world', () => {
     }
   });
 });
+
+describe('azure adapter: tenants with several subscriptions', () => {
+  const A = 'aaaaaaaa-1111-4000-8000-000000000001';
+  const CSP = 'cccccccc-1111-4000-8000-0000000000c5';
+  const sub = (id: string, tenantId: string, purchaser = tenantId, ops = ['Read', 'Update', 'Delete']) => ({
+    id,
+    offerId: 'claude-models',
+    planId: 'pro',
+    beneficiary: { emailId: `admin@${tenantId.slice(0, 4)}.example`, tenantId },
+    purchaser: { emailId: 'orders@csp.example', tenantId: purchaser },
+    allowedCustomerOperations: ops,
+    saasSubscriptionStatus: 'Subscribed',
+  });
+  let fake: AzureFake;
+  let dir: string;
+  let logger: ReturnType<typeof createMemoryLogger>;
+
+  before(async () => {
+    const state = {
+      subscriptions: [
+        sub('s1', A),
+        sub('s2', 'bbbbbbbb-1111-4000-8000-000000000002'),
+        sub('s3', 'dddddddd-1111-4000-8000-000000000004', CSP, ['Read']),
+        sub('s4', A, CSP, ['Read']),
+        sub('s5', CSP), // the CSP bought for itself too
+      ],
+      usageEvents: [],
+      customers: [
+        {
+          MarketplaceSubscriptionId: 's1',
+          CustomerCompanyName: 'Alpha Ltd',
+          CustomerCountryRegion: 'United States',
+        },
+        { MarketplaceSubscriptionId: 's4', CustomerCompanyName: 'Alpha Ltd', CustomerCountryRegion: 'China' },
+        {
+          MarketplaceSubscriptionId: 's5',
+          CustomerCompanyName: 'Big CSP Ltd',
+          CustomerCountryRegion: 'Hong Kong SAR',
+        },
+      ],
+      usage: [],
+    };
+    fake = await startAzureFake({ state, faults: { pageSize: 2 } });
+    dir = await mkdtemp(join(tmpdir(), 'cg-azure-multi-'));
+    await writeAzureReports(state, dir);
+  });
+  after(async () => {
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => (logger = createMemoryLogger()));
+
+  const tenants = async () =>
+    (
+      await collect(
+        createAzureAdapter(
+          resolveAzureConfig({ baseUrl: fake.url, reportsDir: dir, requestsPerSecond: 1000 }),
+          {
+            credential: createFakeCredential(),
+            logger,
+            clock: CLOCK,
+          },
+        ).tenants(),
+      )
+    ).flatMap((p) => p.items);
+
+  it('hands over each tenant once, whole, even when its subscriptions sit on different pages', async () => {
+    const all = await tenants();
+    const keys = all.map((t) => t.tenantKey);
+    assert.equal(
+      new Set(keys).size,
+      keys.length,
+      'a tenant key was written twice (the store keeps the last)',
+    );
+    const a = all.find((t) => t.tenantKey === A)!;
+    assert.deepEqual(a.accountIds, ['s1', 's4']);
+    assert.deepEqual(
+      a.entitlements.map((e) => e.id),
+      ['s1', 's4'],
+    );
+    assert.deepEqual(
+      a.links.map((l) => `${l.fromKey} ${l.role}`),
+      [`${CSP} reseller-of`],
+    );
+  });
+
+  it('drops a country the subscriptions disagree on to missing (review, not a guess)', async () => {
+    const a = (await tenants()).find((t) => t.tenantKey === A)!;
+    assert.equal(a.legalName, 'Alpha Ltd');
+    assert.equal(a.countryCode, undefined);
+    assert.ok(a.missing.includes('countryCode'));
+  });
+
+  it('gives a reseller that bought for itself its full record, not a bare channel stub', async () => {
+    const csp = (await tenants()).filter((t) => t.tenantKey === CSP);
+    assert.equal(csp.length, 1);
+    assert.equal(csp[0]?.legalName, 'Big CSP Ltd');
+    assert.equal(csp[0]?.countryCode, 'HK');
+  });
+});

@@ -8,6 +8,7 @@ import {
   mapIsvUsageRow,
   mapSubscription,
   mapUsageEvent,
+  mergeTenantRecords,
   parseMeter,
   realDate,
   unknownTenantKey,
@@ -317,5 +318,44 @@ describe('azure map: small helpers', () => {
     assert.equal(realDate('2022-03-01T22:59:45.5468572Z'), '2022-03-01T22:59:45.546Z');
     assert.equal(realDate('2022-03-01T22:59:45'), '2022-03-01T22:59:45.000Z');
     assert.equal(realDate('garbage'), undefined);
+  });
+});
+
+describe("azure map: merging a tenant's subscriptions", () => {
+  const one = (sub: unknown, customer?: Parameters<typeof mapSubscription>[1]) => {
+    const r = mapSubscription(sub, customer, AT);
+    assert.ok(r.ok);
+    return r.value.tenant;
+  };
+  it('unions accounts, entitlements and links, keeps the first name and drops a disputed country', () => {
+    const a = one(listSample.subscriptions[0], {
+      subscriptionId: 'x',
+      companyName: 'Contoso',
+      countryCode: 'US',
+    });
+    const b = one(listSample.subscriptions[1], {
+      subscriptionId: 'y',
+      companyName: 'CONTOSO',
+      countryCode: 'CN',
+    });
+    const m = mergeTenantRecords(a, b);
+    assert.equal(m.accountIds.length, 2);
+    assert.equal(m.entitlements.length, 2);
+    assert.equal(m.links.length, 1);
+    assert.equal(m.legalName, 'Contoso');
+    assert.equal(m.countryCode, undefined);
+    assert.deepEqual([...m.missing].sort(), ['countryCode', 'registrationIds']);
+  });
+  it('fills a field one subscription lacks from the other', () => {
+    const a = one(listSample.subscriptions[0]);
+    const b = one(listSample.subscriptions[1], {
+      subscriptionId: 'y',
+      companyName: 'Contoso',
+      countryCode: 'GB',
+    });
+    const m = mergeTenantRecords(a, b);
+    assert.equal(m.countryCode, 'GB');
+    assert.equal(m.legalName, 'Contoso');
+    assert.deepEqual(m.missing, ['registrationIds']);
   });
 });

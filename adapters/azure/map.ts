@@ -377,3 +377,35 @@ export function extractContinuationToken(nextLink: string | null | undefined): M
     return { ok: false, reason: '@nextLink continuationToken is not valid percent-encoding' };
   }
 }
+
+/**
+ * One record for a tenant with several subscriptions (the store keeps the last record per key, so
+ * the adapter must hand over the whole tenant at once). Conflicting countries are dropped to
+ * "missing" — an unknown country goes to review, a wrong one could pass.
+ */
+export function mergeTenantRecords(a: TenantRecord, b: TenantRecord): TenantRecord {
+  const links = new Map<string, ChannelLink>();
+  for (const l of [...a.links, ...b.links]) links.set(`${l.fromKey}|${l.role}|${l.toKey}`, l);
+  const merged: TenantRecord = {
+    ...a,
+    accountIds: [...new Set([...a.accountIds, ...b.accountIds])],
+    entitlements: [...a.entitlements, ...b.entitlements],
+    links: [...links.values()],
+    provenance: [...a.provenance, ...b.provenance],
+  };
+  for (const field of ['legalName', 'domain'] as const) {
+    const value = a[field] ?? b[field];
+    if (value !== undefined) merged[field] = value;
+  }
+  const conflict =
+    a.countryCode !== undefined && b.countryCode !== undefined && a.countryCode !== b.countryCode;
+  const country = conflict ? undefined : (a.countryCode ?? b.countryCode);
+  if (country !== undefined) merged.countryCode = country;
+  else delete merged.countryCode;
+  const present = (f: string) => (merged as unknown as Record<string, unknown>)[f] !== undefined;
+  const always = new Set(['tenantKey', 'registrationIds']);
+  merged.missing = [...new Set([...a.missing, ...b.missing, ...(conflict ? ['countryCode'] : [])])].filter(
+    (f) => always.has(f) || !present(f),
+  );
+  return merged;
+}

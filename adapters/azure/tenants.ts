@@ -6,7 +6,14 @@ import { ConfigError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
 import type { AzureClient } from './client.ts';
 import type { AzureConfig } from './config.ts';
-import { mapCustomerRow, mapSubscription, SOURCE_SUBSCRIPTIONS, type CustomerInfo } from './map.ts';
+import {
+  mapCustomerRow,
+  mapSubscription,
+  mergeTenantRecords,
+  SOURCE_SUBSCRIPTIONS,
+  unknownTenantKey,
+  type CustomerInfo,
+} from './map.ts';
 import { readReport } from './reports.ts';
 
 export interface AzureSourceDeps {
@@ -86,6 +93,31 @@ export async function loadCustomers(
   return { bySubscription, ...(latest ? { latest } : {}) };
 }
 
+/**
+ * Subscriptions per beneficiary tenant, from a first pass over the list. The store keeps one
+ * record per tenant key (the last written), so a tenant with several subscriptions must be handed
+ * over whole; this index (one short string and a number per tenant) says which ones to gather.
+ */
+export async function countSubscriptions(
+  client: AzureClient,
+  signal?: AbortSignal,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const page of client.listSubscriptions(signal)) {
+    for (const raw of page.subscriptions) {
+      const key = beneficiaryKeyOf(raw);
+      if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+interface Gathering {
+  record: TenantRecord;
+  remaining: number;
+  changed: boolean;
+}
+
 /** Streams tenant pages; the cursor is committed once, on the last page, when every page is read. */
 export async function* listAzureTenants(
   deps: AzureSourceDeps,
@@ -99,10 +131,13 @@ export async function* listAzureTenants(
   if (!config.reportsDir) {
     logger.warn('no reportsDir: Azure tenants will have no company name or country (ISVCustomer not read)');
   }
+  const perTenant = await countSubscriptions(client, options.signal);
   const next: TenantsCursor = { v: 1 };
-  const resellers = new Set<string>();
+  const stubs = new Set<string>();
+  const gathering = new Map<string, Gathering>();
   let skippedUnchanged = 0;
   let unreadable = 0;
+  let listChanged = 0;
   for await (const page of client.listSubscriptions(options.signal)) {
     const retrievedAt = deps.clock().toISOString();
     const items: TenantRecord[] = [];
@@ -122,19 +157,48 @@ export async function* listAzureTenants(
       const { tenant, channel, lastModified } = mapped.value;
       const latest = maxOf(next.lastModified, lastModified);
       if (latest) next.lastModified = latest;
-      if (unchangedSince(since, lastModified, customer?.changedOn)) {
-        skippedUnchanged++;
-        continue;
-      }
-      items.push(tenant);
-      if (channel && !resellers.has(channel.tenantKey)) {
-        resellers.add(channel.tenantKey);
+      const changed = !unchangedSince(since, lastModified, customer?.changedOn);
+      // A channel party that bought for itself gets its full record from its own subscription.
+      if (channel && !perTenant.has(channel.tenantKey) && !stubs.has(channel.tenantKey)) {
+        stubs.add(channel.tenantKey);
         items.push(channel);
       }
+      const expected = perTenant.get(tenant.tenantKey) ?? 1;
+      const g = gathering.get(tenant.tenantKey);
+      if (expected <= 1 && !g) {
+        if (changed) items.push(tenant);
+        else skippedUnchanged++;
+        if (expected < 1) listChanged++; // new since the first pass
+        continue;
+      }
+      const cur: Gathering = g
+        ? {
+            record: mergeTenantRecords(g.record, tenant),
+            remaining: g.remaining - 1,
+            changed: g.changed || changed,
+          }
+        : { record: tenant, remaining: expected - 1, changed };
+      if (cur.remaining > 0) {
+        gathering.set(tenant.tenantKey, cur);
+        continue;
+      }
+      gathering.delete(tenant.tenantKey);
+      if (cur.changed) items.push(cur.record);
+      else skippedUnchanged++;
     }
     if (!page.last) {
       yield { source: SOURCE_SUBSCRIPTIONS, items };
       continue;
+    }
+    // Subscriptions that vanished between the two passes leave partial gatherings: hand them over.
+    for (const g of gathering.values()) {
+      listChanged++;
+      items.push(g.record);
+    }
+    if (listChanged) {
+      logger.warn('the subscription list changed while it was read; run again for a settled view', {
+        listChanged,
+      });
     }
     const cursor: TenantsCursor = {
       v: 1,
@@ -143,9 +207,10 @@ export async function* listAzureTenants(
     };
     logger.info('Azure subscriptions read', {
       pages: page.page,
+      tenants: perTenant.size,
       skippedUnchanged,
       unreadable,
-      channelParties: resellers.size,
+      channelOnlyParties: stubs.size,
     });
     yield { source: SOURCE_SUBSCRIPTIONS, items, cursor: JSON.stringify(cursor) };
   }
@@ -167,6 +232,14 @@ function unchangedSince(
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** The key mapSubscription will give this item: its beneficiary tenant, or the unknown-tenant key. */
+function beneficiaryKeyOf(raw: unknown): string | undefined {
+  const tenant = (raw as { beneficiary?: { tenantId?: unknown } | null } | null)?.beneficiary?.tenantId;
+  if (typeof tenant === 'string' && tenant.trim()) return tenant.trim();
+  const id = subscriptionIdOf(raw);
+  return id ? unknownTenantKey(id) : undefined;
 }
 
 function subscriptionIdOf(raw: unknown): string | undefined {
