@@ -46,23 +46,30 @@ describe('report wording', () => {
     [
       'control:appointmentOfBoard',
       restricted,
-      'controlled by a restricted party through the right to appoint the board (counts whatever the share)',
-    ],
-    [
-      'control:appointmentOfBoard',
-      review,
-      'linked through the right to appoint the board to a party that may be restricted',
-    ],
-    [
-      'control:otherInfluenceOrControl',
-      review,
-      'linked through other influence or control to a party that may be restricted (indicative of control)',
+      'the right to appoint the board held by a party that is or may be restricted (such control counts whatever the share)',
     ],
     // An indicative interest never reads as control, even on a restricted tenant.
     [
       'control:boardMember',
       restricted,
-      'linked through a board seat to a party that may be restricted (indicative of control)',
+      'a board seat held by a party that is or may be restricted (indicative of control)',
+    ],
+    [
+      'control:otherInfluenceOrControl',
+      review,
+      'other influence or control held by a party that is or may be restricted (indicative of control)',
+    ],
+    ['control:settlor', review, 'interest type "settlor" held by a party that is or may be restricted'],
+    [
+      'iteration-capped',
+      review,
+      'a cross-holding cycle was computed approximately (iteration limit reached)',
+    ],
+    ['not-in-graph', review, 'the legal entity has no record in the ownership data'],
+    [
+      'conflicting-statements',
+      review,
+      'two statements about one record carry the same date; the one with the larger statement id was used',
     ],
   ];
   for (const [code, ctx, text] of table)

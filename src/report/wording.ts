@@ -106,11 +106,12 @@ function control(type: string, ctx: WordingContext): string {
   const words = interestWords(type);
   const restricting = (ctx.rules.control.restricting as readonly string[]).includes(type);
   const indicative = (ctx.rules.control.indicative as readonly string[]).includes(type);
-  if (restricting && ctx.decision === 'restricted')
-    return `controlled by a restricted party through ${words} (counts whatever the share)`;
-  if (restricting) return `linked through ${words} to a party that may be restricted`;
-  if (indicative) return `linked through ${words} to a party that may be restricted (indicative of control)`;
-  return `linked through ${words} to a party that may be restricted`;
+  // The evaluator names a control interest whenever its holder is restricted OR possibly
+  // restricted, so the words never claim more than that.
+  if (restricting)
+    return `${words} held by a party that is or may be restricted (such control counts whatever the share)`;
+  if (indicative) return `${words} held by a party that is or may be restricted (indicative of control)`;
+  return `${words} held by a party that is or may be restricted`;
 }
 
 /** Fixed sentences for codes whose meaning does not depend on the decision. */
@@ -129,6 +130,10 @@ const FIXED: Record<string, string> = {
   cycle: 'the ownership chain contains a cycle',
   boundary: 'a share lies exactly at the threshold',
   'depth-limit': 'the ownership chain was not explored to its end',
+  'iteration-capped': 'a cross-holding cycle was computed approximately (iteration limit reached)',
+  'not-in-graph': 'the legal entity has no record in the ownership data',
+  'no-reason-given': 'the evaluator gave no reason code for this decision',
+  origin: 'restricted by its own origin',
   root: 'restricted by its own origin',
   'no-entity': 'the tenant could not be matched to a legal entity',
   unresolved: 'the tenant could not be matched to a legal entity',
