@@ -19,7 +19,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .review{color:#8a5a00;font-weight:bold}
 .gap{display:block;background:#b00020;color:#fff;padding:.15rem .35rem;border-radius:3px;font-weight:bold}
 .gap.possible{background:#8a5a00}
-.reasons{margin:0;padding-left:1.1rem}
+.reasons{margin:0;padding-left:1.1rem;min-width:16rem}
 .hops{font-size:12px;margin-top:.4rem}
 svg.chain{display:block;max-width:none;margin-top:.4rem}
 #filter{font:inherit;padding:.3rem;width:22rem}
