@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import type { CliIo } from './io.ts';
 import { registerKeygen } from './commands/keygen.ts';
 import { registerVerify } from './commands/verify.ts';
+import { registerReview } from './commands/review.ts';
+import { registerAuditLog } from './commands/audit-log.ts';
 
 /** A command adds itself to the program; `setExit` records its exit status. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerVerify, registerKeygen];
+export const commands: RegisterCommand[] = [registerVerify, registerKeygen, registerReview, registerAuditLog];
