@@ -1,0 +1,107 @@
+// Step 7: the decision per method, with its reasons, both intervals, flags and witness paths.
+import type { Verdict } from '../model/types.ts';
+import type { LoadedPolicy } from '../policy/schema.ts';
+import {
+  F_CONFLICT,
+  F_INCONSISTENT,
+  F_INVALID,
+  F_REMAINDER,
+  F_ROOT,
+  F_SELF,
+  F_UNKNOWN,
+  type Compiled,
+} from './compile.ts';
+import type { CompactGraph } from './graph.ts';
+import { witnessPaths } from './paths.ts';
+import type { PolicyContext } from './policy-context.ts';
+import { HI_OPEN, LO_OPEN, type SolveState } from './solve.ts';
+import { PARTY_KINDS } from './store.ts';
+import type { Decision } from './types.ts';
+import { UNITS_PER_PERCENT } from './units.ts';
+
+export interface DecideContext {
+  graph: CompactGraph;
+  ctx: PolicyContext;
+  c: Compiled;
+  res: SolveState;
+  loaded: LoadedPolicy;
+}
+
+const percent = (units: number) => units / UNITS_PER_PERCENT;
+
+export function combine(method: string, cascade: Verdict, lookThrough: Verdict): Verdict {
+  switch (method) {
+    case 'cascade':
+      return cascade;
+    case 'look-through':
+      return lookThrough;
+    case 'both':
+      return cascade === 'restricted' && lookThrough === 'restricted'
+        ? 'restricted'
+        : cascade === 'allowed' && lookThrough === 'allowed'
+          ? 'allowed'
+          : 'review';
+    default:
+      return cascade === 'restricted' || lookThrough === 'restricted'
+        ? 'restricted'
+        : cascade === 'allowed' && lookThrough === 'allowed'
+          ? 'allowed'
+          : 'review';
+  }
+}
+
+export function lookThroughVerdict(d: DecideContext, v: number): Verdict {
+  const { res } = d;
+  const t = d.ctx.threshold;
+  if (t.lowerPast(res.lo[v]!, (res.open[v]! & LO_OPEN) !== 0)) return 'restricted';
+  if (!t.upperPast(res.hi[v]!, (res.open[v]! & HI_OPEN) !== 0)) return 'allowed';
+  return 'review';
+}
+
+/** The decision for local node v. */
+export function decide(d: DecideContext, v: number): Decision {
+  const { graph: g, ctx, c, res } = d;
+  const node = c.glob === null ? v : c.glob[v]!;
+  const f = c.flags[v]!;
+  const method = ctx.policy.method;
+  const cascade: Verdict = res.inD[v] ? 'restricted' : res.inP[v] ? 'review' : 'allowed';
+  const lookThrough = lookThroughVerdict(d, v);
+  const decision: Verdict = f & F_ROOT ? 'restricted' : combine(method, cascade, lookThrough);
+
+  const reasons: string[] = [...ctx.origin(node).reasons];
+  if (method !== 'look-through' && cascade !== 'allowed') reasons.push('cascade');
+  if (method !== 'cascade' && lookThrough !== 'allowed') reasons.push('look-through');
+  const control = new Set<string>();
+  for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) {
+    const h = c.cHolder[k]!;
+    const possibly = res.inP[h] === 1 || ctx.threshold.upperPast(res.hi[h]!, (res.open[h]! & HI_OPEN) !== 0);
+    if (possibly) control.add(`control:${g.store.typeNames[c.cType[k]!]!}`);
+  }
+  reasons.push(...[...control].sort());
+  if (f & F_REMAINDER && decision !== 'allowed') reasons.push('remainder');
+  const flags: string[] = [];
+  if (f & F_UNKNOWN) flags.push('unknown-origin');
+  if (f & F_INVALID) flags.push('invalid-share');
+  if (f & F_INCONSISTENT) flags.push('inconsistent-shares');
+  if (f & F_SELF) flags.push('self-holding');
+  if (f & F_CONFLICT) flags.push('conflicting-statements');
+  if (res.capped[v]) flags.push('iteration-capped');
+  reasons.push(...flags);
+  const { paths, truncated } = witnessPaths(d, v);
+  if (truncated) reasons.push('paths-truncated');
+
+  const name = g.nameOfNode(node);
+  return {
+    id: g.nodeIds[node]!,
+    ...(name !== undefined ? { name } : {}),
+    kind: PARTY_KINDS[g.nodeKind[node]!] ?? 'unknownEntity',
+    decision,
+    reasons,
+    cascade: { verdict: cascade, min: percent(res.cLo[v]!), max: percent(res.cHi[v]!) },
+    lookThrough: { verdict: lookThrough, min: percent(res.lo[v]!), max: percent(res.hi[v]!) },
+    paths,
+    flags,
+    policy: { ...d.loaded.ref },
+    asOf: g.asOf,
+  };
+}

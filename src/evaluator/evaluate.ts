@@ -1,0 +1,162 @@
+// evaluate / evaluateEach: compile the policy over the graph (or over the holders, transitively,
+// of the requested ids), order the components, solve per aggregation, decide. Pure: no I/O, no
+// clock -- the as-of date is the graph's.
+import type { LoadedPolicy } from '../policy/schema.ts';
+import {
+  compile,
+  type Compiled,
+  F_INCONSISTENT,
+  F_INVALID,
+  F_REMAINDER,
+  F_ROOT,
+  F_UNKNOWN_UP,
+} from './compile.ts';
+import { decide } from './decide.ts';
+import { CompactGraph } from './graph.ts';
+import { PolicyContext } from './policy-context.ts';
+import { components, type Components } from './scc.ts';
+import { SolveState, Solver } from './solve.ts';
+import type { Decision, EvaluateOptions, OwnershipGraph } from './types.ts';
+import { notInGraphDecision } from './absent.ts';
+
+function compact(graph: OwnershipGraph): CompactGraph {
+  if (!(graph instanceof CompactGraph))
+    throw new TypeError('evaluate needs a graph built by createGraphBuilder().build(asOf)');
+  return graph;
+}
+
+/** Graph nodes holding into `targets`, transitively (and the targets), sorted. */
+function holderClosure(g: CompactGraph, targets: number[]): Int32Array {
+  const seen = new Set<number>(targets);
+  const stack = [...targets];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    for (let r = g.subjStart[x]!; r < g.subjStart[x + 1]!; r++) {
+      const h = g.relHolder[r]!;
+      if (h >= 0 && !seen.has(h)) {
+        seen.add(h);
+        stack.push(h);
+      }
+    }
+  }
+  return Int32Array.from(seen).sort();
+}
+
+function solveAll(c: Compiled, cs: Components, ctx: PolicyContext): SolveState {
+  const t = ctx.threshold;
+  const n = c.n;
+  const aggregation = ctx.policy.aggregation;
+  if (aggregation === 'all') {
+    const s = new SolveState(n);
+    new Solver(c, t, s, { rootMask: null, source: -1, single: false }).run(cs, null);
+    return s;
+  }
+  if (aggregation === 'per-region') {
+    const byRegion = new Map<string, number[]>();
+    for (let v = 0; v < n; v++) {
+      if (!(c.flags[v]! & F_ROOT)) continue;
+      for (const r of ctx.origin(c.glob === null ? v : c.glob[v]!).regions) {
+        let list = byRegion.get(r);
+        if (list === undefined) byRegion.set(r, (list = []));
+        list.push(v);
+      }
+    }
+    if (byRegion.size === 0) {
+      const s = new SolveState(n);
+      new Solver(c, t, s, { rootMask: null, source: -1, single: false }).run(cs, null);
+      return s;
+    }
+    const result = new SolveState(n);
+    for (const region of [...byRegion.keys()].sort()) {
+      const mask = new Uint8Array(n);
+      for (const v of byRegion.get(region)!) mask[v] = 1;
+      const s = new SolveState(n);
+      new Solver(c, t, s, { rootMask: mask, source: -1, single: false }).run(cs, null);
+      for (let v = 0; v < n; v++) result.merge(s, v, true, true);
+    }
+    return result;
+  }
+  // none: the cascade in one solve where single holders must cross; look-through once per source
+  const result = new SolveState(n);
+  const cascade = new SolveState(n);
+  new Solver(c, t, cascade, { rootMask: null, source: -1, single: true }).run(cs, null);
+  for (let v = 0; v < n; v++) result.merge(cascade, v, true, false);
+  const outStart = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) {
+    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) outStart[c.eHolder[k]! + 1]!++;
+    for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) outStart[c.cHolder[k]! + 1]!++;
+  }
+  for (let v = 0; v < n; v++) outStart[v + 1]! += outStart[v]!;
+  const fill = outStart.slice(0, n);
+  const out = new Int32Array(outStart[n]!);
+  for (let v = 0; v < n; v++) {
+    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) out[fill[c.eHolder[k]!]!++] = v;
+    for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) out[fill[c.cHolder[k]!]!++] = v;
+  }
+  const sourceFlags = F_ROOT | F_UNKNOWN_UP | F_INVALID | F_INCONSISTENT | F_REMAINDER;
+  const work = new SolveState(n);
+  const mark = new Int32Array(n).fill(-1);
+  for (let src = 0; src < n; src++) {
+    if (!(c.flags[src]! & sourceFlags)) continue;
+    const reached = [src];
+    mark[src] = src;
+    for (let i = 0; i < reached.length; i++) {
+      const x = reached[i]!;
+      for (let k = outStart[x]!; k < outStart[x + 1]!; k++) {
+        const y = out[k]!;
+        if (mark[y] !== src) {
+          mark[y] = src;
+          reached.push(y);
+        }
+      }
+    }
+    const comps = Int32Array.from(new Set(reached.map((x) => cs.comp[x]!))).sort();
+    new Solver(c, t, work, { rootMask: null, source: src, single: false }).run(cs, comps);
+    for (const x of reached) {
+      result.merge(work, x, false, true);
+      work.reset(x);
+    }
+  }
+  return result;
+}
+
+/** Streams the decisions, sorted by id, to `onDecision` (for graphs too big to hold them all). */
+export function evaluateEach(
+  graph: OwnershipGraph,
+  policy: LoadedPolicy,
+  onDecision: (decision: Decision) => void,
+  options: EvaluateOptions = {},
+): void {
+  const g = compact(graph);
+  const ctx = new PolicyContext(policy.policy, g);
+  let nodes: Int32Array | null = null;
+  let targets: Array<{ id: string; node: number }> | null = null;
+  if (options.ids !== undefined) {
+    targets = [...new Set(options.ids)].sort().map((id) => ({ id, node: g.nodeOf(id) }));
+    nodes = holderClosure(
+      g,
+      targets.filter((x) => x.node >= 0).map((x) => x.node),
+    );
+  }
+  const c = compile(g, ctx, nodes);
+  const cs = components(c.n, c.inStart, c.eHolder, c.cStart, c.cHolder);
+  const res = solveAll(c, cs, ctx);
+  const d = { graph: g, ctx, c, res, loaded: policy };
+  if (targets === null) {
+    for (let v = 0; v < c.n; v++) if (g.isDecisionNode(v)) onDecision(decide(d, v));
+    return;
+  }
+  const local = new Map<number, number>();
+  for (let i = 0; i < nodes!.length; i++) local.set(nodes![i]!, i);
+  for (const { id, node } of targets) {
+    if (node < 0) onDecision(notInGraphDecision(id, g, ctx, policy));
+    else onDecision(decide(d, local.get(node)!));
+  }
+}
+
+/** Pure: no I/O, no clock. Returns decisions sorted by id. */
+export function evaluate(graph: OwnershipGraph, policy: LoadedPolicy, options?: EvaluateOptions): Decision[] {
+  const out: Decision[] = [];
+  evaluateEach(graph, policy, (d) => out.push(d), options);
+  return out;
+}
