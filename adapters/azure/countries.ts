@@ -1,6 +1,7 @@
 // Partner Center reports name the customer's country in English ("United States", "Korea",
-// "Hong Kong SAR"); the model wants ISO 3166-1 alpha-2. Names we do not know stay unmapped —
-// a guessed country would be worse than a missing one.
+// "Hong Kong SAR"); the model wants ISO 3166-1 alpha-2. Every region's English name comes from
+// ICU (Intl.DisplayNames); the table below adds the variants Microsoft and others print. Names we
+// do not know stay unmapped — a guessed country would be worse than a missing one.
 
 const NAMES: Record<string, string> = {
   AE: 'united arab emirates|uae',
@@ -82,7 +83,24 @@ const NAMES: Record<string, string> = {
   ZA: 'south africa',
 };
 
+/** ICU region codes that are not countries. */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ', 'XA', 'XB', 'XK']);
+const ICU_NAMES = new Map<string, string>();
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+for (let a = 65; a <= 90; a++) {
+  for (let b = 65; b <= 90; b++) {
+    const code = String.fromCharCode(a, b);
+    if (NOT_COUNTRIES.has(code)) continue;
+    const name = regionNames.of(code);
+    if (name && name !== code) ICU_NAMES.set(code, name);
+  }
+}
+
 const BY_NAME = new Map<string, string>();
+for (const [code, name] of ICU_NAMES) {
+  BY_NAME.set(code.toLowerCase(), code);
+  BY_NAME.set(name.toLowerCase().replace(/’/g, "'"), code);
+}
 for (const [code, names] of Object.entries(NAMES)) {
   BY_NAME.set(code.toLowerCase(), code);
   for (const name of names.split('|')) BY_NAME.set(name, code);
@@ -91,14 +109,14 @@ for (const [code, names] of Object.entries(NAMES)) {
 /** "United States" / "us" / "Korea, Republic of" → "US" / "US" / "KR"; unknown → undefined. */
 export function countryToIso2(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
-  const key = value.trim().toLowerCase().replace(/\s+/g, ' ');
+  const key = value.trim().toLowerCase().replace(/\s+/g, ' ').replace(/’/g, "'");
   return BY_NAME.get(key);
 }
 
 /** The English name Partner Center would print for an alpha-2 code (the fake writes these). */
 export function iso2ToCountryName(code: string): string | undefined {
   const names = NAMES[code.toUpperCase()];
-  if (!names) return undefined;
+  if (!names) return ICU_NAMES.get(code.toUpperCase());
   const first = names.split('|')[0]!;
   return first.replace(/(^|\s)\S/g, (c) => c.toUpperCase());
 }

@@ -304,11 +304,15 @@ describe('azure map: small helpers', () => {
     ['DE', 'DE'],
     ['Atlantis', undefined],
     ['XX', undefined],
+    ['Cayman Islands', 'KY'],
+    ['KY', 'KY'],
+    ['European Union', undefined],
+    ['EU', undefined],
   ];
   for (const [name, want] of countries) it(`country ${name}`, () => assert.equal(countryToIso2(name), want));
 
   it('round-trips every country name the fake writes', () => {
-    for (const code of ['US', 'CN', 'GB', 'HK', 'RU', 'IR', 'KP', 'DE'])
+    for (const code of ['US', 'CN', 'GB', 'HK', 'RU', 'IR', 'KP', 'DE', 'KY', 'CI', 'VG'])
       assert.equal(countryToIso2(iso2ToCountryName(code)), code);
   });
 
