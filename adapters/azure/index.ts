@@ -32,7 +32,7 @@ export {
   type AzureFakeOptions,
   type AzureFakeState,
 } from './fake.ts';
-export { azureStateFromDemo, writeAzureReports } from './demo.ts';
+export { azureStateFromDemo, syntheticAzureState, writeAzureReports } from './demo.ts';
 
 /** The injected I/O: logger and clock, the Entra credential, optionally axios, limiters and timers. */
 export interface AzureAdapterDeps

@@ -89,7 +89,11 @@ export async function loadCustomers(
       countries: [...unmapped].sort().slice(0, 50),
     });
   }
-  logger.info('ISVCustomer loaded', { subscriptions: bySubscription.size, skippedRows: bad });
+  if (bySubscription.size === 0) {
+    logger.warn('no ISVCustomer rows in reportsDir: Azure tenants will have no company name or country', {
+      dir,
+    });
+  } else logger.info('ISVCustomer loaded', { subscriptions: bySubscription.size, skippedRows: bad });
   return { bySubscription, ...(latest ? { latest } : {}) };
 }
 
