@@ -155,6 +155,24 @@ describe('channelguard evaluate', () => {
     });
   }
 
+  it('uses --ownership-format instead of detection', async () => {
+    const asCsvName = write('statements.csv', readFileSync(EXAMPLE, 'utf8'));
+    const ok = await run([
+      'evaluate',
+      '--ownership',
+      asCsvName,
+      '--ownership-format',
+      'bods',
+      '--as-of',
+      '2025-10-01',
+    ]);
+    assert.equal(ok.status, 0, ok.err);
+    assert.equal(lines(ok).length, 8);
+    const wrong = await run(['evaluate', ...ex, '--ownership-format', 'csv']);
+    assert.equal(wrong.status, 65);
+    assert.match(wrong.err, /ownership\.json:\d+: not readable CSV/);
+  });
+
   it('exits 2 without --ownership', async () => {
     const r = await run(['evaluate']);
     assert.equal(r.status, 2);

@@ -2,7 +2,7 @@
 // relationships file (see README-csv.md). Streamed row by row; a bad row is an issue with file:line.
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { parse as parseCsv } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import { InputError } from '../errors.ts';
 import type {
   IngestItem,
@@ -362,8 +362,7 @@ export async function* readProjectCsv(file: string): AsyncGenerator<IngestItem> 
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
-    const code = (err as { code?: string }).code;
-    if (code?.startsWith('CSV_')) {
+    if (err instanceof CsvError) {
       const line = (err as { lines?: number }).lines;
       throw new InputError(
         `not readable CSV: ${(err as Error).message}`,

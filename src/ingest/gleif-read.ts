@@ -1,6 +1,6 @@
 // Streams a GLEIF golden-copy file in any of its renderings (XML, JSON, CSV) to model statements.
 import { createReadStream } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import { InputError } from '../errors.ts';
 import type { IngestItem, SourceRef } from '../model/types.ts';
 import { mapGleifRecord, type GleifPeriod, type GleifRecord } from './gleif-map.ts';
@@ -173,7 +173,7 @@ async function* readCsv(file: string): AsyncGenerator<IngestItem> {
   } catch (err) {
     if (err instanceof InputError) throw err;
     const line = (err as { lines?: number }).lines;
-    if ((err as { code?: string }).code?.startsWith('CSV_'))
+    if (err instanceof CsvError)
       throw new InputError(
         `not readable CSV: ${(err as Error).message}`,
         { file, ...(line ? { line } : {}) },
