@@ -4,7 +4,7 @@
 // when it started on or before the as-of day and has not ended by it.
 import { InputError } from '../errors.ts';
 import { DAY_MS, dayOf, isCalendarDate } from './dates.ts';
-import { CompactGraph, REL_CONFLICT, REL_LINK, REL_NO_INTERESTS } from './graph.ts';
+import { CompactGraph, REL_CONFLICT, REL_DORMANT, REL_LINK, REL_NO_INTERESTS } from './graph.ts';
 import {
   DOI_INDIRECT,
   KIND_UNDESCRIBED,
@@ -114,7 +114,8 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
         ints.push(i);
         if ((s.iMeta.data[i]! & 3) !== DOI_INDIRECT) f |= REL_LINK;
       }
-      if (ints.length === first) continue; // nothing of it in force
+      // nothing of it in force: it holds nothing, but the statement (an exemption, say) stands
+      if (ints.length === first) f |= REL_DORMANT;
     }
     winners.push(winner);
     intStart.push(first);

@@ -69,7 +69,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
   const toLocal = (v: number) => (local === null ? v : local.get(v)!);
 
   let bound = 0;
-  if (nodes === null) bound = g.relInts.length + g.relationshipCount;
+  if (nodes === null) bound = g.relInts.length + g.relStmt.length;
   else
     for (let i = 0; i < n; i++) {
       const v = nodes[i]!;

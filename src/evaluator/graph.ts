@@ -26,6 +26,8 @@ export const REL_CONFLICT = 1;
 export const REL_LINK = 2;
 /** stated with no interests at all: ownership of an unstated share */
 export const REL_NO_INTERESTS = 4;
+/** in force as a statement, but none of its interests is in force at the date */
+export const REL_DORMANT = 8;
 
 export interface GraphColumns {
   asOf: string;
@@ -80,7 +82,9 @@ export class CompactGraph implements OwnershipGraph {
     this.subjStart = c.subjStart;
     this.notes = c.notes;
     this.partyCount = c.nodeIds.length;
-    this.relationshipCount = c.relStmt.length;
+    let live = 0;
+    for (let r = 0; r < c.relFlags.length; r++) if (!(c.relFlags[r]! & REL_DORMANT)) live++;
+    this.relationshipCount = live;
   }
 
   get nodeCount(): number {
@@ -170,6 +174,7 @@ export class CompactGraph implements OwnershipGraph {
     if (node < 0) return [];
     const out: HolderView[] = [];
     for (let r = this.subjStart[node]!; r < this.subjStart[node + 1]!; r++) {
+      if (this.relFlags[r]! & REL_DORMANT) continue;
       const interests: Interest[] = [];
       for (let k = this.relIntStart[r]!; k < this.relIntStart[r + 1]!; k++)
         interests.push(this.interest(this.relInts[k]!));
