@@ -59,7 +59,6 @@ export async function* readFeedFile(stream: Readable, file: FeedFile): AsyncGene
         return names;
       },
       skip_empty_lines: true,
-      trim: true,
       // each record comes with its own line number (parser.info runs ahead of a buffered consumer)
       info: true,
     }),
