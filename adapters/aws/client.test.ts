@@ -86,6 +86,39 @@ describe('aws client against the fake', () => {
     assert.equal(fake.faults.calls['SearchAgreements'], 5);
   });
 
+  it('pages the feed listing with continuation tokens and stops on a repeated one', async () => {
+    fake.faults.pageSize = 1;
+    const c = open();
+    const keys: string[] = [];
+    for await (const f of c.listFeedFiles('account')) keys.push(f.key);
+    assert.deepEqual(keys, [
+      'feeds/account_v1/year=2025/month=03/data.csv',
+      'feeds/account_v1/year=2025/month=04/data.csv',
+    ]);
+    fake.faults.repeatToken = { op: 'ListObjectsV2', afterPages: 1 };
+    await assert.rejects(
+      (async () => {
+        for await (const f of c.listFeedFiles('account')) void f;
+      })(),
+      { code: 'RepeatedPageToken' },
+    );
+    assert.equal(fake.faults.calls['ListObjectsV2'], 4);
+  });
+
+  it('stops when the caller aborts, without waiting for the retry back-off', async () => {
+    fake.faults.inject({ kind: 'throttle', op: 'SearchAgreements', count: Infinity, retryAfterSeconds: 60 });
+    const controller = new AbortController();
+    const c = createAwsClient(
+      resolveAwsConfig({ endpoint: fake.url, retry: { maxAttempts: 5, budgetMs: 600_000 } }, {}),
+      { logger, credentials: { accessKeyId: 'AKIDTESTCLIENT000001', secretAccessKey: SECRET } },
+    );
+    client = c;
+    setTimeout(() => controller.abort(new Error('stopped by the operator')), 200);
+    const started = Date.now();
+    await assert.rejects(c.searchAgreements({}, controller.signal).next(), /stopped by the operator/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
   it('retries a throttling burst, waits at least Retry-After, and loses no data', async () => {
     fake.faults.pageSize = 25;
     fake.faults.inject({ kind: 'throttle', op: 'SearchAgreements', count: 3, retryAfterSeconds: 2 });

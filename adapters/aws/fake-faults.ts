@@ -22,7 +22,8 @@ export interface FaultRule {
 export interface AwsFakeFaults {
   /** caps every page the fake serves (SearchAgreements, ListAgreementInvoiceLineItems, ListObjectsV2) */
   pageSize?: number;
-  /** from page `afterPages` on, answer an operation's next page with the token it was sent */
+  /** from page `afterPages` on, answer an operation's next page with the token it was sent
+   *  (ListObjectsV2 tokens carry no page number: there every continued page repeats) */
   repeatToken?: { op: string; afterPages: number };
   inject(rule: FaultRule): void;
   clear(): void;

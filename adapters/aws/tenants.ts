@@ -161,13 +161,18 @@ export async function* listTenants(
     const details = new Map<string, DescribeAgreementOutput>();
     if (config.describeAgreements) {
       const ids = chunk.flatMap((k) => (idx.agreements.get(k) ?? []).map((a) => a.agreementId ?? ''));
-      await Promise.all(
-        ids.map((id) =>
-          limit(async () => {
-            details.set(id, await client.describeAgreement(id, signal));
-          }),
-        ),
-      );
+      try {
+        await Promise.all(
+          ids.map((id) =>
+            limit(async () => {
+              details.set(id, await client.describeAgreement(id, signal));
+            }),
+          ),
+        );
+      } catch (err) {
+        limit.clearQueue(); // one failure fails the page: do not send the calls still queued
+        throw err;
+      }
     }
     const items = chunk.map((key) => buildTenant(idx, key, details, retrievedAt));
     const last = i + config.recordsPerPage >= emit.length;
