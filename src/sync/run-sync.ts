@@ -33,6 +33,8 @@ export interface RunSyncOptions {
   /** the usage window [start, end); default the previous and the current calendar month (UTC) */
   window?: { start: string; end: string };
   runId?: string;
+  /** pages fetched ahead of the database write, per stream (default 2; memory is bounded by it) */
+  readAheadPages?: number;
 }
 
 export type FailureKind = 'adapter' | 'store' | 'rejected' | 'aborted';
@@ -192,6 +194,7 @@ async function syncCloud(
           runId: ctx.runId,
           clock: ctx.clock,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(ctx.readAheadPages !== undefined ? { readAhead: ctx.readAheadPages } : {}),
           onPage,
         });
         summary.pages += counts.pages;

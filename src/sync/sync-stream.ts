@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import { getCursor, putCursor, putSourceStatus, type StreamName } from '../store/sync-state.ts';
 import { writeTenants, writeUsage } from '../store/write.ts';
+import { readAhead } from './read-ahead.ts';
 import { tenantProblem, usageProblem } from './validate.ts';
 
 export interface StreamCounts {
@@ -27,6 +28,8 @@ export interface StreamContext {
   clock: () => Date;
   signal?: AbortSignal;
   onPage?: (counts: StreamCounts) => void;
+  /** pages fetched ahead while the current one is written (default 2) */
+  readAhead?: number;
 }
 
 const MAX_REJECTIONS_LISTED = 5;
@@ -69,7 +72,7 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
     const pages: AsyncIterable<Page<TenantRecord | UsageRecord>> =
       stream === 'tenants' ? adapter.tenants(options) : adapter.usage(ctx.window, options);
     let lastCursor: string | undefined = cursor;
-    for await (const page of pages) {
+    for await (const page of readAhead(pages, ctx.readAhead ?? 2)) {
       ctx.signal?.throwIfAborted();
       feeds.add(page.source);
       const good = keepValid(page, stream, cloud, counts);
