@@ -141,7 +141,7 @@ const graphArb: fc.Arbitrary<Graph> = fc.integer({ min: 2, max: 8 }).chain((n) =
         statements.push(partyStatement(p, { statementId: `s-${p.id}`, statementDate: '2025-01-15' }));
       });
       rels.forEach((r, i) => {
-        const interests: Interest[] = r.interests;
+        const interests: Interest[] = [...r.interests];
         const rel: Relationship = {
           id: `r${i}`,
           subject: `p${r.subject}`,
