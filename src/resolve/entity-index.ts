@@ -2,7 +2,8 @@
 // once from a stream of parties into typed arrays (bounded memory: no object per entity).
 import type { Party } from '../model/types.ts';
 import { identifierKeys } from './identifiers.ts';
-import { nameForms, type NameScript } from './names.ts';
+import { STOP_FACTOR, isStopWord, nameForms, type NameScript } from './names.ts';
+import { withinEdits } from './edit-distance.ts';
 import { GrowableInt32, StringPool, fnv1a } from './pools.ts';
 
 const SCRIPTS: readonly NameScript[] = ['latin', 'cjk', 'cyrillic', 'other'];
@@ -23,6 +24,10 @@ export interface EntityIndex {
   lookupKey(key: string): readonly number[];
   tokenId(token: string): number;
   token(tid: number): string;
+  /** known tokens one edit away (two for long ones), found through half-word keys, not by enumeration */
+  similarTokens(token: string): number[];
+  /** IDF weight of a token, a tenth for stop words (precomputed) */
+  weight(tid: number): number;
   /** number of name records holding a token */
   df(tid: number): number;
   /** name records holding a token */
@@ -32,6 +37,9 @@ export interface EntityIndex {
   nameEntity(n: number): number;
   /** the name records [start, end) of entity e (its name and alternate names, as normalised forms) */
   entityNameRange(e: number): [number, number];
+  /** Σ weights[i] over query token ids tids[i] that name n holds (a cheap pre-score) */
+  overlap(n: number, tids: Int32Array, weights: Float64Array): number;
+  nameLength(n: number): number;
   /** token ids of name n; a negative value ~tid marks a token expanded from an abbreviation */
   nameTokens(n: number): Int32Array;
   nameScript(n: number): NameScript;
@@ -145,6 +153,27 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
   order.sort((a, b) => (hashes[a]! >>> 0) - (hashes[b]! >>> 0) || a - b);
   const sortedHashes = new Uint32Array(nNames);
   order.forEach((n, i) => (sortedHashes[i] = hashes[n]! >>> 0));
+  const idf = new Float64Array(vocabSize);
+  for (let t = 0; t < vocabSize; t++) {
+    const w = Math.log(1 + (nNames + 1) / (dfCount.get(t) + 1));
+    idf[t] = isStopWord(vocabList[t]!) ? w * STOP_FACTOR : w;
+  }
+  // Typo blocking: a single edit leaves the first or the second half of a word intact, so each
+  // word of 5+ letters is keyed by length and each half.
+  const halves = new Map<string, number | number[]>();
+  const addHalf = (key: string, tid: number) => {
+    const prev = halves.get(key);
+    if (prev === undefined) halves.set(key, tid);
+    else if (typeof prev === 'number') halves.set(key, [prev, tid]);
+    else prev.push(tid);
+  };
+  for (let t = 0; t < vocabSize; t++) {
+    const w = vocabList[t]!;
+    if (w.length < 5 || !/^[a-z0-9]+$/.test(w)) continue;
+    const h = w.length >> 1;
+    addHalf(`${w.length}<${w.slice(0, h)}`, t);
+    addHalf(`${w.length}>${w.slice(h)}`, t);
+  }
   const ents = nameEnt.toArray();
   const entStarts = entNameStart.toArray();
   const entityCount = ids.length;
@@ -170,6 +199,22 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
     },
     tokenId: (t) => vocab.get(t) ?? -1,
     token: (tid) => vocabList[tid]!,
+    weight: (tid) => idf[tid]!,
+    similarTokens: (q) => {
+      const out = new Set<number>();
+      const limit = q.length >= 9 ? 2 : 1;
+      for (let len = q.length - limit; len <= q.length + limit; len++) {
+        if (len < 5) continue;
+        const h = len >> 1;
+        for (const key of [`${len}<${q.slice(0, h)}`, `${len}>${q.slice(q.length - (len - h))}`]) {
+          const hit = halves.get(key);
+          if (hit === undefined) continue;
+          for (const tid of typeof hit === 'number' ? [hit] : hit)
+            if (!out.has(tid) && withinEdits(q, vocabList[tid]!, limit)) out.add(tid);
+        }
+      }
+      return [...out].sort((a, b) => a - b);
+    },
     df: (tid) => postStart[tid + 1]! - postStart[tid]!,
     postings: (tid) => postList.subarray(postStart[tid]!, postStart[tid + 1]!),
     compactPostings: (hash) => {
@@ -186,6 +231,17 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
     },
     nameEntity: (n) => ents[n]!,
     entityNameRange: (e) => [entStarts[e]!, e + 1 < entityCount ? entStarts[e + 1]! : nNames],
+    overlap: (n, qt, qw) => {
+      const end = n + 1 < nNames ? starts[n + 1]! : tokens.length;
+      let sum = 0;
+      for (let i = starts[n]!; i < end; i++) {
+        const raw = tokens[i]!;
+        const tid = raw < 0 ? ~raw : raw;
+        for (let k = 0; k < qt.length; k++) if (qt[k] === tid) sum += qw[k]!;
+      }
+      return sum;
+    },
+    nameLength: (n) => (n + 1 < nNames ? starts[n + 1]! : tokens.length) - starts[n]!,
     nameTokens: (n) => tokens.subarray(starts[n]!, n + 1 < nNames ? starts[n + 1]! : tokens.length),
     nameScript: (n) => SCRIPTS[flags[n]! & 3]!,
     nameTransliterated: (n) => (flags[n]! & 4) !== 0,

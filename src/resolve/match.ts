@@ -42,7 +42,10 @@ const SHOWN = 0.4;
 const MAX_CANDIDATES = 5;
 /** a token in more name records than this is too common to block on */
 const MAX_POSTINGS = 5000;
-const MAX_SCORED = 400;
+/** a second or third blocking token is used only when this rare */
+const WIDEN_MAX = 200;
+/** name records scored in full per query form, after ranking */
+const MAX_SCORED = 24;
 
 interface Acc {
   ids: string[];
@@ -62,48 +65,58 @@ function tenantNames(t: TenantLike): string[] {
   return out;
 }
 
-/** Name records worth scoring for one query form: rare-token blocks, compact fingerprint, typo variants. */
+/**
+ * Name records worth scoring for one query form: postings of its rarest distinctive tokens (and of
+ * edit-distance-1 variants of tokens the registry never saw, when `typos`), plus the compact
+ * fingerprint. Ranked by the IDF weight of all query tokens each record holds, nearest length
+ * first on ties, so only the best few are scored in full.
+ */
 function block(index: EntityIndex, q: QueryForm, typos: boolean): Set<number> {
+  const pool = new Set<number>();
   const out = new Set<number>();
   for (const n of index.compactPostings(q.compactHash)) out.add(n);
   const rare = q.tids
     .map((tid, i) => ({ tid, i }))
     .filter(({ tid, i }) => tid >= 0 && !isStopWord(q.form.tokens[i]!) && index.df(tid) <= MAX_POSTINGS)
-    .sort((a, b) => index.df(a.tid) - index.df(b.tid))
-    .slice(0, 3);
-  for (const { tid } of rare) {
-    for (const n of index.postings(tid)) {
-      out.add(n);
-      if (out.size >= MAX_SCORED) return out;
-    }
+    .sort((a, b) => index.df(a.tid) - index.df(b.tid));
+  const variantTids: number[] = [];
+  const variantWeights: number[] = [];
+  // the rarest token always blocks; other rare ones widen the net (against a wrong word in one)
+  for (let k = 0; k < rare.length && k < 3; k++) {
+    if (k > 0 && index.df(rare[k]!.tid) > WIDEN_MAX) break;
+    for (const n of index.postings(rare[k]!.tid)) pool.add(n);
   }
-  if (!typos) return out;
-  // Tokens the registry has never seen are likely typos: look up their edit-distance-1 variants.
-  q.form.tokens.forEach((t, i) => {
-    if (q.tids[i]! >= 0 || t.length < 5 || !/^[a-z0-9]+$/.test(t)) return;
-    for (const v of edits1(t)) {
-      const tid = index.tokenId(v);
-      if (tid < 0 || index.df(tid) > MAX_POSTINGS) continue;
-      for (const n of index.postings(tid)) if (out.size < MAX_SCORED * 2) out.add(n);
-    }
-  });
-  return out;
-}
-
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-function edits1(w: string): Set<string> {
-  const out = new Set<string>();
-  for (let i = 0; i <= w.length; i++) {
-    const a = w.slice(0, i);
-    const b = w.slice(i);
-    if (b) out.add(a + b.slice(1));
-    if (b.length > 1) out.add(a + b[1] + b[0] + b.slice(2));
-    for (const c of ALPHABET) {
-      if (b) out.add(a + c + b.slice(1));
-      out.add(a + c + b);
-    }
+  if (typos) {
+    // Tokens the registry has never seen are likely typos: look up the known words an edit away.
+    q.form.tokens.forEach((t, i) => {
+      if (q.tids[i]! >= 0 || t.length < 5 || !/^[a-z0-9]+$/.test(t)) return;
+      for (const tid of index.similarTokens(t)) {
+        if (index.df(tid) > MAX_POSTINGS) continue;
+        variantTids.push(tid);
+        variantWeights.push(q.weights[i]!);
+        for (const n of index.postings(tid)) pool.add(n);
+      }
+    });
   }
-  out.delete(w);
+  if (pool.size + out.size <= MAX_SCORED) {
+    for (const n of pool) out.add(n);
+    return out;
+  }
+  const tids = Int32Array.from([...q.tids, ...variantTids]);
+  const weights = Float64Array.from([...q.weights, ...variantWeights]);
+  // keep the best MAX_SCORED by (overlap desc, length difference asc, record asc) without sorting the pool
+  const top: Array<{ n: number; w: number; d: number }> = [];
+  const worse = (a: { n: number; w: number; d: number }, b: { n: number; w: number; d: number }) =>
+    a.w < b.w || (a.w === b.w && (a.d > b.d || (a.d === b.d && a.n > b.n)));
+  for (const n of pool) {
+    const c = { n, w: index.overlap(n, tids, weights), d: Math.abs(index.nameLength(n) - q.tids.length) };
+    if (top.length === MAX_SCORED && !worse(top[top.length - 1]!, c)) continue;
+    let at = top.length;
+    while (at > 0 && worse(top[at - 1]!, c)) at--;
+    top.splice(at, 0, c);
+    if (top.length > MAX_SCORED) top.pop();
+  }
+  for (const c of top) out.add(c.n);
   return out;
 }
 
@@ -187,7 +200,8 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
         }
         return best;
       };
-      if (score(blockSet) < STRONG) score(block(index, q, true));
+      // typo variants only when nothing reached review: they cost hundreds of look-ups
+      if (score(blockSet) < WEAK) score(block(index, q, true));
     }
   }
 

@@ -1,7 +1,8 @@
 // Name similarity between a tenant name form and one indexed name: IDF-weighted token overlap,
 // order-independent, with edit-distance-1 typo credit. Pure arithmetic over the index.
 import type { EntityIndex } from './entity-index.ts';
-import { isStopWord, type NameForm } from './names.ts';
+import { withinEdits } from './edit-distance.ts';
+import { STOP_FACTOR, isStopWord, type NameForm } from './names.ts';
 
 export interface QueryForm {
   form: NameForm;
@@ -26,12 +27,11 @@ export interface NameScore {
 }
 
 const TYPO_CREDIT = 0.85;
-const STOP_FACTOR = 0.1;
 
+/** A token's IDF weight; a token the registry never saw weighs most. */
 export function tokenWeight(index: EntityIndex, tid: number, token: string): number {
-  const n = index.nameCount + 1;
-  const df = tid < 0 ? 0 : index.df(tid);
-  const w = Math.log(1 + n / (df + 1));
+  if (tid >= 0) return index.weight(tid);
+  const w = Math.log(1 + (index.nameCount + 1));
   return isStopWord(token) ? w * STOP_FACTOR : w;
 }
 
@@ -41,33 +41,7 @@ export function queryForm(index: EntityIndex, form: NameForm, compactHash: numbe
   return { form, tids, weights, compactHash };
 }
 
-/** Damerau-Levenshtein distance <= limit (small strings; early exit). */
-export function withinEdits(a: string, b: string, limit: number): boolean {
-  if (Math.abs(a.length - b.length) > limit) return false;
-  const m = a.length;
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = new Array<number>(n + 1);
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > limit) return false;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[n]! <= limit;
-}
-
-const typoLimit = (len: number) => (len >= 9 ? 2 : len >= 5 ? 1 : 0);
+export const typoLimit = (len: number): number => (len >= 9 ? 2 : len >= 5 ? 1 : 0);
 
 export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScore {
   const raw = index.nameTokens(n);
@@ -80,7 +54,7 @@ export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScor
     eExp.push(r < 0);
   }
   const eTokens = eTids.map((t) => index.token(t));
-  const eWeights = eTids.map((t, i) => tokenWeight(index, t, eTokens[i]!));
+  const eWeights = eTids.map((t) => index.weight(t));
   // Same letters, different spacing ("ByteDance" / "Byte Dance"): the whole name matches.
   if (q.form.compact === eTokens.join('') && !eTokens.every(isStopWord)) {
     const viaAbbreviation = q.form.expanded.some(Boolean) !== eExp.some(Boolean);

@@ -32,9 +32,25 @@ export interface NameForm {
 const LEGAL_FORM_SEQS: string[][] = [...new Set(LEGAL_FORMS)]
   .map((f) => f.split(' '))
   .sort((a, b) => b.length - a.length);
+/** sequences by their last and by their first word, longest first: one map lookup per end */
+const BY_LAST = new Map<string, string[][]>();
+const BY_FIRST = new Map<string, string[][]>();
+for (const seq of LEGAL_FORM_SEQS) {
+  for (const [map, key] of [
+    [BY_LAST, seq[seq.length - 1]!],
+    [BY_FIRST, seq[0]!],
+  ] as const) {
+    const list = map.get(key) ?? [];
+    list.push(seq);
+    map.set(key, list);
+  }
+}
 
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー々〆]+/gu;
+
+/** stop words still count, at a tenth of their weight */
+export const STOP_FACTOR = 0.1;
 
 export function isStopWord(token: string): boolean {
   return STOP_WORDS.has(token);
@@ -67,6 +83,13 @@ function dominantScript(text: string): NameScript {
 
 /** NFKC, lower case, Latin diacritics dropped, dotted abbreviations joined, punctuation to spaces. */
 function fold(name: string): string {
+  if (isAscii(name))
+    return name
+      .toLowerCase()
+      .replace(/&/g, ' and ')
+      .replace(/(?<=(?:^|[^a-z])[a-z])\.(?=[a-z](?:[^a-z]|$))/g, '')
+      .replace(/['`]/g, '')
+      .replace(/[^a-z0-9\s]/g, ' ');
   return (
     name
       .normalize('NFKC')
@@ -85,27 +108,30 @@ function fold(name: string): string {
 
 /** Removes legal-form token sequences at the end and the start, repeatedly. */
 function stripLegalForms(words: string[], removed: string[]): string[] {
-  let w = words;
-  let changed = true;
-  while (changed && w.length > 0) {
+  let start = 0;
+  let end = words.length;
+  const matchAt = (seq: string[], from: number) => seq.every((s, i) => words[from + i] === s);
+  for (let changed = true; changed && end > start;) {
     changed = false;
-    for (const seq of LEGAL_FORM_SEQS) {
-      if (seq.length > w.length) continue;
-      if (seq.every((s, i) => w[w.length - seq.length + i] === s)) {
+    for (const seq of BY_LAST.get(words[end - 1]!) ?? []) {
+      if (seq.length <= end - start && matchAt(seq, end - seq.length)) {
         removed.push(seq.join(' '));
-        w = w.slice(0, w.length - seq.length);
+        end -= seq.length;
         changed = true;
         break;
       }
-      if (seq.every((s, i) => w[i] === s)) {
+    }
+    if (changed || end <= start) continue;
+    for (const seq of BY_FIRST.get(words[start]!) ?? []) {
+      if (seq.length <= end - start && matchAt(seq, start)) {
         removed.push(seq.join(' '));
-        w = w.slice(seq.length);
+        start += seq.length;
         changed = true;
         break;
       }
     }
   }
-  return w;
+  return words.slice(start, end);
 }
 
 function stripCjkLegalForms(run: string, removed: string[]): string {
