@@ -1,59 +1,53 @@
 // Multi-row INSERT … ON CONFLICT DO UPDATE, in batches. Idempotent: writing the same rows twice
 // leaves one copy. Rows repeating a key inside one statement are collapsed first (last wins),
 // because PostgreSQL refuses to update one row twice in a single statement.
+//
+// The rows travel as one JSON parameter expanded by jsonb_to_recordset: one parameter instead of
+// rows × columns, which measured about twice as fast as a VALUES list on PGlite and keeps clear of
+// the 65,535-parameter limit whatever the batch size.
 import type { Db } from './db.ts';
 
-export const UPSERT_BATCH = 500;
+export const UPSERT_BATCH = 1000;
 
 export interface UpsertSpec {
   table: string;
-  columns: readonly string[];
+  /** every column written, with its SQL type (jsonb columns take the JSON value itself) */
+  columns: Readonly<Record<string, string>>;
   /** the unique key columns */
   key: readonly string[];
   /** columns set from EXCLUDED on conflict (others, e.g. first_seen, keep the stored value) */
   update: readonly string[];
-  /** per-column SQL cast for the placeholder, e.g. { entitlements: 'jsonb' } */
-  casts?: Readonly<Record<string, string>>;
 }
 
-/** Builds the statement for `rows` rows once per (spec, size). */
-function statement(spec: UpsertSpec, rows: number): string {
-  const width = spec.columns.length;
-  const tuples: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const ph = spec.columns.map((c, i) => {
-      const cast = spec.casts?.[c];
-      return `$${r * width + i + 1}${cast ? `::${cast}` : ''}`;
-    });
-    tuples.push(`(${ph.join(', ')})`);
-  }
+const statements = new WeakMap<UpsertSpec, string>();
+
+function statement(spec: UpsertSpec): string {
+  let sql = statements.get(spec);
+  if (sql) return sql;
+  const names = Object.keys(spec.columns);
+  const defs = names.map((c) => `${c} ${spec.columns[c]}`).join(', ');
   const set = spec.update.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-  return (
-    `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${tuples.join(', ')} ` +
-    `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${set}`
-  );
+  sql =
+    `INSERT INTO ${spec.table} (${names.join(', ')}) ` +
+    `SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${defs}) ` +
+    `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${set}`;
+  statements.set(spec, sql);
+  return sql;
 }
 
-/** Upserts rows (each an array in `spec.columns` order); returns the number of distinct keys written. */
+/** Upserts rows (objects keyed by column); returns the number of distinct keys written. */
 export async function upsertRows(
   db: Db,
   spec: UpsertSpec,
-  rows: readonly unknown[][],
+  rows: ReadonlyArray<Record<string, unknown>>,
   batchSize = UPSERT_BATCH,
 ): Promise<number> {
-  const keyIdx = spec.key.map((k) => spec.columns.indexOf(k));
-  const unique = new Map<string, unknown[]>();
-  for (const row of rows) unique.set(JSON.stringify(keyIdx.map((i) => row[i])), row);
+  const unique = new Map<string, Record<string, unknown>>();
+  for (const row of rows) unique.set(JSON.stringify(spec.key.map((k) => row[k])), row);
   const all = [...unique.values()];
-  const cache = new Map<number, string>();
+  const sql = statement(spec);
   for (let at = 0; at < all.length; at += batchSize) {
-    const chunk = all.slice(at, at + batchSize);
-    let sql = cache.get(chunk.length);
-    if (!sql) {
-      sql = statement(spec, chunk.length);
-      cache.set(chunk.length, sql);
-    }
-    await db.query(sql, chunk.flat());
+    await db.query(sql, [JSON.stringify(all.slice(at, at + batchSize))]);
   }
   return all.length;
 }

@@ -12,23 +12,23 @@ export interface WriteStamp {
 
 const TENANTS: UpsertSpec = {
   table: 'tenants',
-  columns: [
-    'cloud',
-    'tenant_key',
-    'partner',
-    'account_ids',
-    'legal_name',
-    'display_name',
-    'country_code',
-    'domain',
-    'registration_ids',
-    'entitlements',
-    'provenance',
-    'missing',
-    'first_seen',
-    'last_seen',
-    'run_id',
-  ],
+  columns: {
+    cloud: 'text',
+    tenant_key: 'text',
+    partner: 'text',
+    account_ids: 'jsonb',
+    legal_name: 'text',
+    display_name: 'text',
+    country_code: 'text',
+    domain: 'text',
+    registration_ids: 'jsonb',
+    entitlements: 'jsonb',
+    provenance: 'jsonb',
+    missing: 'jsonb',
+    first_seen: 'timestamptz',
+    last_seen: 'timestamptz',
+    run_id: 'text',
+  },
   key: ['cloud', 'tenant_key'],
   update: [
     'partner',
@@ -44,51 +44,44 @@ const TENANTS: UpsertSpec = {
     'last_seen',
     'run_id',
   ],
-  casts: {
-    account_ids: 'jsonb',
-    registration_ids: 'jsonb',
-    entitlements: 'jsonb',
-    provenance: 'jsonb',
-    missing: 'jsonb',
-  },
 };
 
 const LINKS: UpsertSpec = {
   table: 'channel_links',
-  columns: [
-    'cloud',
-    'from_key',
-    'role',
-    'to_key',
-    'source',
-    'reported_by',
-    'first_seen',
-    'last_seen',
-    'run_id',
-  ],
+  columns: {
+    cloud: 'text',
+    from_key: 'text',
+    role: 'text',
+    to_key: 'text',
+    source: 'text',
+    reported_by: 'text',
+    first_seen: 'timestamptz',
+    last_seen: 'timestamptz',
+    run_id: 'text',
+  },
   key: ['cloud', 'from_key', 'role', 'to_key'],
   update: ['source', 'reported_by', 'last_seen', 'run_id'],
 };
 
 const USAGE: UpsertSpec = {
   table: 'usage',
-  columns: [
-    'cloud',
-    'line_id',
-    'tenant_key',
-    'model_id',
-    'raw_model_id',
-    'dimension',
-    'quantity',
-    'unit',
-    'currency',
-    'period_start',
-    'period_end',
-    'source',
-    'first_seen',
-    'last_seen',
-    'run_id',
-  ],
+  columns: {
+    cloud: 'text',
+    line_id: 'text',
+    tenant_key: 'text',
+    model_id: 'text',
+    raw_model_id: 'text',
+    dimension: 'text',
+    quantity: 'numeric',
+    unit: 'text',
+    currency: 'text',
+    period_start: 'timestamptz',
+    period_end: 'timestamptz',
+    source: 'text',
+    first_seen: 'timestamptz',
+    last_seen: 'timestamptz',
+    run_id: 'text',
+  },
   key: ['cloud', 'line_id'],
   update: [
     'tenant_key',
@@ -106,8 +99,6 @@ const USAGE: UpsertSpec = {
   ],
 };
 
-const json = (v: unknown) => JSON.stringify(v ?? []);
-
 /**
  * Upserts tenants and replaces the links each tenant's record carries: links it reported before
  * and no longer lists are deleted, so a changed reseller or payer does not linger.
@@ -118,23 +109,23 @@ export async function writeTenants(
   stamp: WriteStamp,
 ): Promise<{ tenants: number; links: number }> {
   if (tenants.length === 0) return { tenants: 0, links: 0 };
-  const rows = tenants.map((t) => [
-    t.cloud,
-    t.tenantKey,
-    t.partner,
-    json(t.accountIds),
-    t.legalName ?? null,
-    t.displayName ?? null,
-    t.countryCode ?? null,
-    t.domain ?? null,
-    json(t.registrationIds),
-    json(t.entitlements),
-    json(t.provenance),
-    json(t.missing),
-    stamp.seenAt,
-    stamp.seenAt,
-    stamp.runId,
-  ]);
+  const rows = tenants.map((t) => ({
+    cloud: t.cloud,
+    tenant_key: t.tenantKey,
+    partner: t.partner,
+    account_ids: t.accountIds,
+    legal_name: t.legalName ?? null,
+    display_name: t.displayName ?? null,
+    country_code: t.countryCode ?? null,
+    domain: t.domain ?? null,
+    registration_ids: t.registrationIds ?? [],
+    entitlements: t.entitlements,
+    provenance: t.provenance,
+    missing: t.missing,
+    first_seen: stamp.seenAt,
+    last_seen: stamp.seenAt,
+    run_id: stamp.runId,
+  }));
   const written = await upsertRows(tx, TENANTS, rows);
 
   const links: Array<ChannelLink & { reportedBy: string }> = [];
@@ -151,40 +142,40 @@ export async function writeTenants(
       [cloud, keys, JSON.stringify(mine.map((l) => ({ f: l.fromKey, r: l.role, t: l.toKey })))],
     );
   }
-  const linkRows = links.map((l) => [
-    l.cloud,
-    l.fromKey,
-    l.role,
-    l.toKey,
-    l.source,
-    l.reportedBy,
-    stamp.seenAt,
-    stamp.seenAt,
-    stamp.runId,
-  ]);
+  const linkRows = links.map((l) => ({
+    cloud: l.cloud,
+    from_key: l.fromKey,
+    role: l.role,
+    to_key: l.toKey,
+    source: l.source,
+    reported_by: l.reportedBy,
+    first_seen: stamp.seenAt,
+    last_seen: stamp.seenAt,
+    run_id: stamp.runId,
+  }));
   const linked = linkRows.length ? await upsertRows(tx, LINKS, linkRows) : 0;
   return { tenants: written, links: linked };
 }
 
 export async function writeUsage(tx: Db, lines: readonly UsageRecord[], stamp: WriteStamp): Promise<number> {
   if (lines.length === 0) return 0;
-  const rows = lines.map((u) => [
-    u.cloud,
-    u.lineId,
-    u.tenantKey,
-    u.modelId,
-    u.rawModelId ?? null,
-    u.dimension,
+  const rows = lines.map((u) => ({
+    cloud: u.cloud,
+    line_id: u.lineId,
+    tenant_key: u.tenantKey,
+    model_id: u.modelId,
+    raw_model_id: u.rawModelId ?? null,
+    dimension: u.dimension,
     // a string keeps every digit of the number into numeric
-    String(u.quantity),
-    u.unit,
-    u.currency ?? null,
-    u.periodStart,
-    u.periodEnd,
-    u.source,
-    stamp.seenAt,
-    stamp.seenAt,
-    stamp.runId,
-  ]);
+    quantity: String(u.quantity),
+    unit: u.unit,
+    currency: u.currency ?? null,
+    period_start: u.periodStart,
+    period_end: u.periodEnd,
+    source: u.source,
+    first_seen: stamp.seenAt,
+    last_seen: stamp.seenAt,
+    run_id: stamp.runId,
+  }));
   return upsertRows(tx, USAGE, rows);
 }
