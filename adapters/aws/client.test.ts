@@ -146,7 +146,14 @@ describe('aws client against the fake', () => {
     const c = open({
       retry: { maxAttempts: 10, budgetMs: 5000, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 },
     });
-    await assert.rejects(c.describeAgreement('agmt-00000000000000000000000001'), /retry budget/);
+    await assert.rejects(c.describeAgreement('agmt-00000000000000000000000001'), (err: unknown) => {
+      assert.ok(err instanceof AdapterError);
+      assert.match(err.message, /retry budget/);
+      assert.equal(err.retryable, true);
+      assert.equal(err.throttled, true);
+      assert.equal(err.retryAfterMs, 30_000);
+      return true;
+    });
     assert.equal(fake.faults.calls['DescribeAgreement'], 1);
   });
 
