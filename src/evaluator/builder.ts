@@ -93,9 +93,18 @@ class Builder implements GraphBuilder {
   }
 
   /** Statement date as an instant (-Infinity when absent), or NaN (the statement is dropped). */
+  private lastDate = '';
+  private lastInstant = NaN;
+
   private dateOf(st: AnyStatement): number {
     if (st.statementDate === undefined) return -Infinity;
+    // statements come in runs of one date: parse each distinct date once
+    if (st.statementDate === this.lastDate) return this.lastInstant;
     const t = instantOf(st.statementDate);
+    if (!Number.isNaN(t)) {
+      this.lastDate = st.statementDate;
+      this.lastInstant = t;
+    }
     if (Number.isNaN(t))
       this.s.badDates.push({ recordId: st.recordId, statementId: st.statementId, date: st.statementDate });
     return t;

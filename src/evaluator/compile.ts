@@ -1,10 +1,10 @@
 // A policy applied to (part of) the graph: ownership edges combined per holder and type by maximum,
 // control edges, declared stand-ins kept only where no path exists, node flags. The result is a
 // local graph in typed arrays (CSR by subject) that the solver sweeps.
-import { CLEAR_UNSPECIFIED } from './build-graph.ts';
 import { REL_LINK, REL_NO_INTERESTS, type CompactGraph } from './graph.ts';
 import { ROLE_OWN, ROLE_RESTRICT, type PolicyContext } from './policy-context.ts';
 import { DOI_INDIRECT, SH_HI_OPEN, SH_INVALID, SH_LO_OPEN } from './store.ts';
+import { Scratch } from './compile-scratch.ts';
 import { FULL } from './units.ts';
 
 export const E_LO_OPEN = 1;
@@ -47,16 +47,6 @@ export interface Compiled {
   flags: Uint8Array;
 }
 
-interface Entry {
-  holder: number;
-  slot: number;
-  lo: number;
-  hi: number;
-  flags: number;
-  rel: number;
-  type: number;
-}
-
 /**
  * Compiles `nodes` (sorted graph nodes, closed under "holder of"), or the whole graph when null.
  */
@@ -93,13 +83,13 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
   const directLo = new Float64Array(slotCount);
   const directOpen = new Uint8Array(slotCount);
   let m = 0;
-  const entries: Entry[] = [];
+  const sc = new Scratch();
 
   for (let s = 0; s < n; s++) {
     const v = nodes === null ? s : nodes[s]!;
     let f = g.nodeConflict[v] ? F_CONFLICT : 0;
     let exempt = false;
-    entries.length = 0;
+    sc.count = 0;
     const ctrlFrom = ctrl.length;
     for (let r = g.subjStart[v]!; r < g.subjStart[v + 1]!; r++) {
       const h = g.relHolder[r]!;
@@ -113,7 +103,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
       }
       const hl = toLocal(h);
       if (g.relFlags[r]! & REL_NO_INTERESTS) {
-        entries.push({ holder: hl, slot: untyped, lo: 0, hi: FULL, flags: 0, rel: r, type: 0 });
+        sc.push(hl, untyped, 0, FULL, 0, r, 0);
         continue;
       }
       for (let k = g.relIntStart[r]!; k < g.relIntStart[r + 1]!; k++) {
@@ -122,82 +112,57 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
         const role = ctx.role[t]!;
         if (role === ROLE_OWN) {
           const shape = st.iShape.data[i]!;
-          let ef = 0;
-          if (shape & SH_INVALID) f |= F_INVALID;
-          else ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0);
-          if ((st.iMeta.data[i]! & 3) === DOI_INDIRECT) ef |= E_STANDIN;
-          const invalid = (shape & SH_INVALID) !== 0;
-          entries.push({
-            holder: hl,
-            slot: ctx.slot[t]!,
-            lo: invalid ? 0 : st.iLo.data[i]!,
-            hi: invalid ? FULL : st.iHi.data[i]!,
-            flags: ef,
-            rel: r,
-            type: t,
-          });
+          const standIn = (st.iMeta.data[i]! & 3) === DOI_INDIRECT ? E_STANDIN : 0;
+          if (shape & SH_INVALID) {
+            f |= F_INVALID;
+            sc.push(hl, ctx.slot[t]!, 0, FULL, standIn, r, t);
+          } else {
+            const ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0) | standIn;
+            sc.push(hl, ctx.slot[t]!, st.iLo.data[i]!, st.iHi.data[i]!, ef, r, t);
+          }
         } else if (role !== 0) ctrl.push(hl, role === ROLE_RESTRICT ? C_RESTRICT : C_INDICATE, r, t);
       }
     }
-    if (entries.length > 1)
-      entries.sort(
-        (a, b) => a.slot - b.slot || a.holder - b.holder || (a.flags & E_STANDIN) - (b.flags & E_STANDIN),
-      );
     // combine by maximum per (slot, holder, stand-in); the representative states the largest lower bound
+    const order = sc.sort(n);
     let standIns = false;
     const first = m;
-    for (let i = 0; i < entries.length;) {
-      const e = entries[i]!;
-      let lo = e.lo;
-      let hi = e.hi;
-      let loOpen = (e.flags & E_LO_OPEN) !== 0;
-      let hiOpen = (e.flags & E_HI_OPEN) !== 0;
+    for (let a = 0; a < order.length;) {
+      const e = order[a]!;
+      let lo = sc.lo[e]!;
+      let hi = sc.hi[e]!;
+      let loOpen = (sc.flags[e]! & E_LO_OPEN) !== 0;
+      let hiOpen = (sc.flags[e]! & E_HI_OPEN) !== 0;
       let rep = e;
-      let j = i + 1;
-      for (; j < entries.length; j++) {
-        const x = entries[j]!;
-        if (x.slot !== e.slot || x.holder !== e.holder || (x.flags & E_STANDIN) !== (e.flags & E_STANDIN))
-          break;
-        const xLoOpen = (x.flags & E_LO_OPEN) !== 0;
-        if (x.lo > lo || (x.lo === lo && xLoOpen && !loOpen)) {
-          lo = x.lo;
+      let b = a + 1;
+      for (; b < order.length && sc.key[order[b]!] === sc.key[e]; b++) {
+        const x = order[b]!;
+        const xLoOpen = (sc.flags[x]! & E_LO_OPEN) !== 0;
+        if (sc.lo[x]! > lo || (sc.lo[x] === lo && xLoOpen && !loOpen)) {
+          lo = sc.lo[x]!;
           loOpen = xLoOpen;
           rep = x;
         }
-        const xHiOpen = (x.flags & E_HI_OPEN) !== 0;
-        if (x.hi > hi || (x.hi === hi && !xHiOpen)) {
-          hi = x.hi;
+        const xHiOpen = (sc.flags[x]! & E_HI_OPEN) !== 0;
+        if (sc.hi[x]! > hi || (sc.hi[x] === hi && !xHiOpen)) {
+          hi = sc.hi[x]!;
           hiOpen = xHiOpen;
         }
       }
-      i = j;
-      const standIn = (e.flags & E_STANDIN) !== 0;
+      a = b;
+      const standIn = sc.flags[e]! & E_STANDIN;
       if (standIn) standIns = true;
-      eHolder[m] = e.holder;
+      eHolder[m] = sc.holder[e]!;
       eLo[m] = lo;
       eHi[m] = hi;
-      eFlags[m] = (loOpen ? E_LO_OPEN : 0) | (hiOpen ? E_HI_OPEN : 0) | (standIn ? E_STANDIN : 0);
-      eSlot[m] = e.slot;
-      eRel[m] = rep.rel;
-      eType[m] = rep.type;
+      eFlags[m] = (loOpen ? E_LO_OPEN : 0) | (hiOpen ? E_HI_OPEN : 0) | standIn;
+      eSlot[m] = sc.slot[e]!;
+      eRel[m] = sc.rel[rep]!;
+      eType[m] = sc.type[rep]!;
       m++;
     }
     if (standIns)
-      m =
-        first +
-        dropLinkedStandIns(
-          g,
-          v,
-          toLocal,
-          nodes,
-          first,
-          m,
-          eHolder,
-          eFlags,
-          [eLo, eHi, eRel],
-          [eFlags, eSlot],
-          eType,
-        );
+      m = first + dropLinkedStandIns(g, v, nodes, first, m, eHolder, eFlags, [eLo, eHi, eRel], eSlot, eType);
     // the 100% check: per type, the direct lower bounds
     directLo.fill(0);
     directOpen.fill(0);
@@ -215,7 +180,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
     if (o.root) f |= F_ROOT;
     else if (o.unknown) f |= ctx.reviewUnknown ? F_UNKNOWN | F_UNKNOWN_UP : F_UNKNOWN;
     const kind = g.nodeKind[v]!;
-    if (kind === 0 && !o.unknown && ctx.unaccountedUnknown && !exempt && !isListed(g, v)) f |= F_REMAINDER;
+    if (ctx.unaccountedUnknown && kind === 0 && !o.unknown && !exempt && !isListed(g, v)) f |= F_REMAINDER;
     flags[s] = f;
   }
   const c = ctrl.length / 4;
@@ -261,14 +226,13 @@ function isListed(g: CompactGraph, v: number): boolean {
 function dropLinkedStandIns(
   g: CompactGraph,
   v: number,
-  toLocal: (v: number) => number,
   nodes: Int32Array | null,
   first: number,
   end: number,
   eHolder: Int32Array,
   eFlags: Uint8Array,
   i32: Int32Array[],
-  u8: Uint8Array[],
+  eSlot: Uint8Array,
   eType: Uint16Array,
 ): number {
   // holders of `v`, transitively, over linking relationships
@@ -283,20 +247,18 @@ function dropLinkedStandIns(
       stack.push(h);
     }
   }
-  const globalOf = (l: number) => (nodes === null ? l : nodes[l]!);
-  void toLocal;
   let out = first;
   for (let k = first; k < end; k++) {
-    if (eFlags[k]! & E_STANDIN && seen.has(globalOf(eHolder[k]!))) continue;
+    const holder = nodes === null ? eHolder[k]! : nodes[eHolder[k]!]!;
+    if (eFlags[k]! & E_STANDIN && seen.has(holder)) continue;
     if (out !== k) {
       eHolder[out] = eHolder[k]!;
-      for (const a of i32) a[out] = a[k]!;
-      for (const a of u8) a[out] = a[k]!;
+      eFlags[out] = eFlags[k]!;
+      eSlot[out] = eSlot[k]!;
       eType[out] = eType[k]!;
+      for (const a of i32) a[out] = a[k]!;
     }
     out++;
   }
   return out - first;
 }
-
-export { CLEAR_UNSPECIFIED };

@@ -87,7 +87,8 @@ export function decide(d: DecideContext, v: number): Decision {
   if (f & F_CONFLICT) flags.push('conflicting-statements');
   if (res.capped[v]) flags.push('iteration-capped');
   reasons.push(...flags);
-  const { paths, truncated } = witnessPaths(d, v);
+  // paths witness a restriction or a review; an allowed decision has nothing to witness
+  const { paths, truncated } = decision === 'allowed' ? { paths: [], truncated: false } : witnessPaths(d, v);
   if (truncated) reasons.push('paths-truncated');
 
   const name = g.nameOfNode(node);

@@ -212,7 +212,7 @@ describe('evaluate: witness paths and the decision record', () => {
     const holders = Array.from({ length: MAX_PATHS + 2 }, (_, i) => cn(`C${i}`));
     const d = run(
       [...holders, T],
-      holders.map((h, i) => rel(h.id, 'T', 10 - i)),
+      holders.map((h, i) => rel(h.id, 'T', 12 - i)),
     ).get('T')!;
     assert.equal(d.paths.length, MAX_PATHS);
     assert.deepEqual(

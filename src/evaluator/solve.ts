@@ -15,8 +15,7 @@ import {
   type Compiled,
 } from './compile.ts';
 import type { Components } from './scc.ts';
-import { FULL, mulFloor, type Threshold } from './units.ts';
-import * as units from './units.ts';
+import { FULL, mulCeil, mulFloor, product, type Threshold } from './units.ts';
 
 export const LO_OPEN = 1;
 export const HI_OPEN = 2;
@@ -180,6 +179,11 @@ export class Solver {
   /** Recomputes node v; true when D, P or the look-through bounds moved. */
   evalNode(v: number): boolean {
     const { c: g, t, s, spec } = this;
+    const inD = s.inD;
+    const inP = s.inP;
+    const eLoOf = s.lo;
+    const eHiOf = s.hi;
+    const openOf = s.open;
     const f = g.flags[v]!;
     const act = spec.source < 0 || spec.source === v;
     const root =
@@ -205,27 +209,32 @@ export class Solver {
     for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++) {
       const h = g.cHolder[k]!;
       const restricting = g.cKind[k] === C_RESTRICT;
-      if (restricting && s.inD[h]) {
+      if (restricting && inD[h]) {
         d = true;
         cl = FULL;
       }
-      if (s.inP[h]) {
+      if (inP[h]) {
         p = true;
         ch = FULL;
       }
-      if (restricting && t.lowerPast(s.lo[h]!, (s.open[h]! & LO_OPEN) !== 0)) ctrlRoot = true;
-      if (t.upperPast(s.hi[h]!, (s.open[h]! & HI_OPEN) !== 0)) ctrlUp = true;
+      if (restricting && t.lowerPast(eLoOf[h]!, (openOf[h]! & LO_OPEN) !== 0)) ctrlRoot = true;
+      if (t.upperPast(eHiOf[h]!, (openOf[h]! & HI_OPEN) !== 0)) ctrlUp = true;
     }
     let l = 0;
     let lOpen = false;
     let u = 0;
     let uOpen = false;
     const ltRoot = root || ctrlRoot;
+    const eHolder = g.eHolder;
+    const eLoArr = g.eLo;
+    const eHiArr = g.eHi;
+    const eFlags = g.eFlags;
+    const eSlot = g.eSlot;
     const end = g.inStart[v + 1]!;
     let k = g.inStart[v]!;
     const hasTypes = k < end;
     while (k < end) {
-      const slot = g.eSlot[k]!;
+      const slot = eSlot[k]!;
       // cascade sums of this type
       let sumD = 0;
       let sumDOpen = false;
@@ -242,53 +251,69 @@ export class Solver {
       let UOpen = false;
       let clear = 0;
       let clearOpen = false;
-      for (; k < end && g.eSlot[k] === slot; k++) {
-        const h = g.eHolder[k]!;
-        const lo = g.eLo[k]!;
-        const hi = g.eHi[k]!;
-        const ef = g.eFlags[k]!;
+      for (; k < end && eSlot[k] === slot; k++) {
+        const h = eHolder[k]!;
+        const lo = eLoArr[k]!;
+        const hi = eHiArr[k]!;
+        const ef = eFlags[k]!;
         const loOpen = (ef & E_LO_OPEN) !== 0;
         const hiOpen = (ef & E_HI_OPEN) !== 0;
         const standIn = (ef & E_STANDIN) !== 0;
         if (!standIn) {
           direct += lo;
-          directOpen ||= loOpen;
+          if (loOpen) directOpen = true;
         }
-        if (s.inD[h]) {
+        if (inD[h]) {
           if (!single) {
             sumD += lo;
-            sumDOpen ||= loOpen;
+            if (loOpen) sumDOpen = true;
           } else if (lo > sumD || (lo === sumD && loOpen)) {
             sumD = lo;
             sumDOpen = loOpen;
           }
         }
-        if (s.inP[h]) {
+        if (inP[h]) {
           if (!single) {
             sumP += hi;
-            sumPOpen ||= hiOpen;
+            if (hiOpen) sumPOpen = true;
           } else if (hi > sumP || (hi === sumP && !hiOpen)) {
             sumP = hi;
             sumPOpen = hiOpen;
           }
         } else if (!standIn) {
           outside += lo;
-          outsideOpen ||= loOpen;
+          if (loOpen) outsideOpen = true;
         }
         if (ltRoot) continue;
-        const eLo = s.lo[h]!;
-        const eHi = s.hi[h]!;
-        const ho = s.open[h]!;
-        const x = mulFloor(lo, eLo);
-        L += x;
-        LOpen ||= units.inexact || (loOpen && eLo > 0) || ((ho & LO_OPEN) !== 0 && lo > 0);
-        let y = mulFloor(hi, eHi);
-        if (units.inexact) y++;
-        U += y;
-        UOpen ||= units.inexact || (hiOpen && eHi > 0) || ((ho & HI_OPEN) !== 0 && hi > 0);
-        if (!standIn) {
-          clear += mulFloor(lo, FULL - eHi);
-          clearOpen ||= units.inexact || (loOpen && eHi < FULL) || ((ho & HI_OPEN) !== 0 && lo > 0);
+        const eLo = eLoOf[h]!;
+        const eHi = eHiOf[h]!;
+        const ho = openOf[h]!;
+        // lower: stake lo x holder's lower e (0 and 100% are exact without a product)
+        if (eLo !== 0) {
+          if (eLo === FULL) L += lo;
+          else {
+            L += mulFloor(lo, eLo);
+            if (product.inexact) LOpen = true;
+          }
+          if (loOpen || ((ho & LO_OPEN) !== 0 && lo > 0)) LOpen = true;
+        } else if ((ho & LO_OPEN) !== 0 && lo > 0) LOpen = true;
+        // upper: stake hi x holder's upper e
+        if (eHi !== 0) {
+          if (eHi === FULL) U += hi;
+          else {
+            U += mulCeil(hi, eHi);
+            if (product.inexact) UOpen = true;
+          }
+          if (hiOpen || ((ho & HI_OPEN) !== 0 && hi > 0)) UOpen = true;
+        }
+        // the part held certainly clear: stake lo x (1 - holder's upper e)
+        if (!standIn && eHi !== FULL) {
+          if (eHi === 0) clear += lo;
+          else {
+            clear += mulFloor(lo, FULL - eHi);
+            if (product.inexact) clearOpen = true;
+          }
+          if (loOpen || ((ho & HI_OPEN) !== 0 && lo > 0)) clearOpen = true;
         }
       }
       const rem = remainder && direct < FULL ? FULL - direct : 0;
@@ -322,7 +347,7 @@ export class Solver {
         lOpen = LOpen;
       }
       U += rem;
-      UOpen ||= remOpen;
+      if (remOpen) UOpen = true;
       const ltCap = FULL - clear;
       if (ltCap < U || (ltCap === U && clearOpen)) {
         U = ltCap;
@@ -376,12 +401,12 @@ export class Solver {
     const o = (lOpen ? LO_OPEN : 0) | (uOpen ? HI_OPEN : 0);
     s.cLo[v] = cl;
     s.cHi[v] = ch;
-    if (s.inD[v] === di && s.inP[v] === pi && s.lo[v] === l && s.hi[v] === u && s.open[v] === o) return false;
-    s.inD[v] = di;
-    s.inP[v] = pi;
-    s.lo[v] = l;
-    s.hi[v] = u;
-    s.open[v] = o;
+    if (inD[v] === di && inP[v] === pi && eLoOf[v] === l && eHiOf[v] === u && openOf[v] === o) return false;
+    inD[v] = di;
+    inP[v] = pi;
+    eLoOf[v] = l;
+    eHiOf[v] = u;
+    openOf[v] = o;
     return true;
   }
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FULL, mulCeil, mulFloor, parseShare, Threshold } from './units.ts';
-import * as units from './units.ts';
+import { FULL, mulCeil, mulFloor, parseShare, product, Threshold } from './units.ts';
 
 describe('parseShare', () => {
   const M = 1_000_000;
@@ -52,7 +51,7 @@ describe('mulFloor / mulCeil', () => {
         const q = p / BigInt(FULL);
         const exact = q * BigInt(FULL) === p;
         assert.equal(mulFloor(a, b), Number(q));
-        assert.equal(units.inexact, !exact);
+        assert.equal(product.inexact, !exact);
         assert.equal(mulCeil(a, b), Number(exact ? q : q + 1n));
       }),
       { numRuns: 2000 },

@@ -76,8 +76,8 @@ export function parseShare(share: ShareInput | undefined): UnitShare {
   return { lo: l.v, hi: h.v, loOpen: loOpen || l.inexact, hiOpen: hiOpen || h.inexact, invalid: false };
 }
 
-/** Set by mulFloor / mulCeil: whether the last product was rounded. */
-export let inexact = false;
+/** Set by mulFloor / mulCeil: whether the last product was rounded (a plain object: fast). */
+export const product = { inexact: false };
 
 /** floor(a * b / FULL) for 0 <= a, b <= FULL, exact (splits products past 2^53). */
 export function mulFloor(a: number, b: number): number {
@@ -92,7 +92,7 @@ export function mulFloor(a: number, b: number): number {
       q++;
       r -= FULL;
     }
-    inexact = r !== 0;
+    product.inexact = r !== 0;
     return q;
   }
   // a * b = a * bh * SPLIT + a * bl, each part exact.
@@ -115,14 +115,14 @@ export function mulFloor(a: number, b: number): number {
     q2++;
     r2 -= FULL;
   }
-  inexact = r2 !== 0;
+  product.inexact = r2 !== 0;
   return q1 + q2;
 }
 
 /** ceil(a * b / FULL), exact. */
 export function mulCeil(a: number, b: number): number {
   const q = mulFloor(a, b);
-  return inexact ? q + 1 : q;
+  return product.inexact ? q + 1 : q;
 }
 
 /** The threshold, compared exactly against unit sums. */
