@@ -1,0 +1,94 @@
+// Child process of the sync benchmark: serves N synthetic tenants split over the three wire-level
+// fakes, so the fakes' own state does not count in the sync process's memory. Prints one JSON
+// line with the URLs; answers "stats" on stdin with the API requests each fake has served.
+import { createInterface } from 'node:readline';
+import { startAwsFake, type AwsFakeState, type FakeAgreement } from '../../adapters/aws/fake.ts';
+import { startAzureFake, syntheticAzureState } from '../../adapters/azure/index.ts';
+import { startGcpFake } from '../../adapters/gcp/index.ts';
+import type { GcpFakeState } from '../../adapters/gcp/fake-state.ts';
+
+const T0 = Date.UTC(2025, 0, 1) / 1000;
+
+function awsState(n: number): AwsFakeState {
+  const agreements: FakeAgreement[] = [];
+  for (let i = 0; i < n; i++) {
+    agreements.push({
+      agreementId: `agmt-${i.toString(36).padStart(10, '0')}`,
+      acceptorAccountId: String(100_000_000_000 + i),
+      status: 'ACTIVE',
+      productId: 'prod-claude-sonnet',
+      productType: 'SaaSProduct',
+      offerId: 'offer-public',
+      acceptanceTime: T0,
+      startTime: T0,
+      lastUpdateTime: T0 + (i % 1000),
+    });
+  }
+  return {
+    proposerAccountId: '999988887777',
+    agreements,
+    bucket: 'bench',
+    objects: [],
+    models: [],
+    productModels: {},
+  };
+}
+
+function gcpState(n: number): GcpFakeState {
+  const state: GcpFakeState = {
+    providerId: 'bench-public',
+    accounts: [],
+    entitlements: [],
+    insights: [],
+    charges: [],
+  };
+  const created = '2025-01-01T00:00:00Z';
+  for (let i = 0; i < n; i++) {
+    const id = `e${i.toString(16).padStart(7, '0')}-0000-4000-8000-000000000000`;
+    state.accounts.push({ id, createTime: created, updateTime: created });
+    state.entitlements.push({
+      id: `ent-${i}`,
+      accountId: id,
+      productExternalName: 'claude.endpoints.bench-public.cloud.goog',
+      plan: 'pro',
+      offer: 'projects/bench/services/claude/standardOffers/public',
+      state: 'ENTITLEMENT_ACTIVE',
+      consumers: [],
+      createTime: created,
+      updateTime: created,
+    });
+  }
+  return state;
+}
+
+async function main(): Promise<void> {
+  const total = Number(process.argv[2] ?? 100_000);
+  const pageSize = Number(process.argv[3] ?? 1000);
+  const per = Math.floor(total / 3);
+  const aws = await startAwsFake({ state: awsState(per) });
+  const gcp = await startGcpFake({ state: gcpState(per) });
+  const azure = await startAzureFake({ state: syntheticAzureState(total - 2 * per), faults: { pageSize } });
+  process.stdout.write(
+    JSON.stringify({
+      tenants: { aws: per, gcp: per, azure: total - 2 * per },
+      aws: { url: aws.url, credentials: aws.credentials },
+      gcp: { url: gcp.url, providerId: 'bench-public', key: gcp.createServiceAccountKey() },
+      azure: { url: azure.url },
+    }) + '\n',
+  );
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() !== 'stats') return;
+    const awsCalls = Object.values(aws.faults.calls).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      JSON.stringify({ aws: awsCalls, gcp: gcp.stats.apiRequests, azure: azure.requests.length }) + '\n',
+    );
+  });
+  process.stdin.on('end', () => {
+    void Promise.all([aws.close(), gcp.close(), azure.close()]).then(() => process.exit(0));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${String(err)}\n`);
+  process.exit(1);
+});

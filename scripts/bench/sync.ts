@@ -1,0 +1,212 @@
+// `npm run bench:sync [-- --tenants 100000,1000000 --store pglite|postgres]`
+// Syncs N synthetic tenants, split over the three wire-level fakes (served from a child process),
+// through the real adapters with their client-side rate limits, into a fresh store. Prints each
+// cloud's request rate as a share of its configured rate (target >= 90%) and this process's peak
+// memory per size (target: flat from 100k to 1M).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createAwsAdapter, resolveAwsConfig } from '../../adapters/aws/index.ts';
+import { createAzureAdapter, createFakeCredential, resolveAzureConfig } from '../../adapters/azure/index.ts';
+import type { ServiceAccountKey } from '../../adapters/gcp/config.ts';
+import { createGcpAdapter } from '../../adapters/gcp/index.ts';
+import type { Cloud } from '../../src/adapter.ts';
+import { createJsonLogger } from '../../src/log.ts';
+import { openStore } from '../../src/store/open.ts';
+import { runSync } from '../../src/sync/run-sync.ts';
+
+/** requests per second each adapter is configured for: the "allowed rate" */
+const RATES: Record<Cloud, number> = { aws: 25, gcp: 30, azure: 1.25 };
+const AZURE_PAGE = 1000;
+const PG_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface FakesInfo {
+  tenants: Record<Cloud, number>;
+  aws: { url: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  gcp: { url: string; providerId: string; key: Record<string, string> };
+  azure: { url: string };
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+async function startFakes(total: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--max-old-space-size=8192',
+      fileURLToPath(new URL('./sync-fakes.ts', import.meta.url)),
+      String(total),
+      String(AZURE_PAGE),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const r = await lines.next();
+    if (r.done) throw new Error('the fakes process ended');
+    return JSON.parse(r.value) as unknown;
+  };
+  const info = (await next()) as FakesInfo;
+  return {
+    info,
+    stats: async () => {
+      child.stdin!.write('stats\n');
+      return (await next()) as Record<Cloud, number>;
+    },
+    stop: () => {
+      child.stdin!.end();
+      child.kill();
+    },
+  };
+}
+
+async function freshStore(kind: string) {
+  if (kind === 'postgres') {
+    const schema = `cg_bench_${randomBytes(4).toString('hex')}`;
+    const admin = async (sql: string) => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(sql);
+      await c.end();
+    };
+    await admin(`CREATE SCHEMA ${schema}`);
+    const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    return { db: await openStore({ databaseUrl: url }), drop: () => admin(`DROP SCHEMA ${schema} CASCADE`) };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'cg-bench-'));
+  return { db: await openStore({ dataDir: dir }), drop: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function benchOnce(total: number, storeKind: string) {
+  const fakes = await startFakes(total);
+  const { db, drop } = await freshStore(storeKind);
+  const logger = createJsonLogger({ level: 'warn' });
+  const { info } = fakes;
+  const aws = createAwsAdapter(
+    resolveAwsConfig({
+      endpoint: info.aws.url,
+      describeAgreements: false,
+      bedrockModels: false,
+      recordsPerPage: 1000,
+      rates: { searchAgreements: RATES.aws },
+    }),
+    { logger, credentials: info.aws.credentials },
+  );
+  const gcp = createGcpAdapter(
+    {
+      providerId: info.gcp.providerId,
+      baseUrl: info.gcp.url,
+      credentials: info.gcp.key as ServiceAccountKey,
+      requestsPerSecond: RATES.gcp,
+      burst: 1,
+    },
+    { logger },
+  );
+  const azure = createAzureAdapter(
+    resolveAzureConfig({
+      baseUrl: info.azure.url,
+      requestsPerSecond: RATES.azure,
+      burst: 1,
+      usageEvents: false,
+    }),
+    { logger, credential: createFakeCredential() },
+  );
+
+  const before = await fakes.stats();
+  const peak = { rss: 0, heap: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, m.rss);
+    peak.heap = Math.max(peak.heap, m.heapUsed);
+  };
+  const timer = setInterval(sample, 200);
+  let written = 0;
+  let lastPrint = Date.now();
+  const t0 = Date.now();
+  const summary = await runSync({
+    adapters: [aws, gcp, azure],
+    store: db,
+    logger,
+    onProgress: (p) => {
+      if (p.stream !== 'tenants') return;
+      written++;
+      if (Date.now() - lastPrint > 10_000) {
+        lastPrint = Date.now();
+        process.stderr.write(`  ${Math.round((Date.now() - t0) / 1000)} s: ${written} pages written\n`);
+      }
+    },
+  });
+  clearInterval(timer);
+  sample();
+  const after = await fakes.stats();
+  aws.close();
+  fakes.stop();
+  await db.close();
+  await drop();
+
+  const clouds = summary.clouds.map((c) => {
+    const requests = after[c.cloud] - before[c.cloud];
+    const seconds = c.durationMs / 1000;
+    return {
+      cloud: c.cloud,
+      tenants: c.tenants,
+      expected: info.tenants[c.cloud],
+      requests,
+      seconds: Number(seconds.toFixed(1)),
+      allowedPerSecond: RATES[c.cloud],
+      actualPerSecond: Number((requests / seconds).toFixed(2)),
+      shareOfAllowed: Number((requests / seconds / RATES[c.cloud]).toFixed(3)),
+      tenantsPerSecond: Math.round(c.tenants / seconds),
+    };
+  });
+  return {
+    total,
+    store: storeKind,
+    status: summary.status,
+    failures: summary.failures,
+    seconds: Number((summary.durationMs / 1000).toFixed(1)),
+    peakRssMB: Math.round(peak.rss / 1e6),
+    peakHeapMB: Math.round(peak.heap / 1e6),
+    clouds,
+  };
+}
+
+async function main(): Promise<void> {
+  const sizes = arg('tenants', '100000,1000000').split(',').map(Number);
+  const storeKind = arg('store', 'pglite');
+  const results = [];
+  for (const total of sizes) {
+    process.stderr.write(
+      `sync bench: ${total} tenants, ${storeKind} store, rates ${JSON.stringify(RATES)}/s\n`,
+    );
+    const r = await benchOnce(total, storeKind);
+    results.push(r);
+    process.stdout.write(
+      `${total} tenants: ${r.status} in ${r.seconds} s, peak RSS ${r.peakRssMB} MB, peak heap ${r.peakHeapMB} MB\n`,
+    );
+    for (const c of r.clouds) {
+      process.stdout.write(
+        `  ${c.cloud.padEnd(5)} ${c.tenants}/${c.expected} tenants, ${c.requests} requests in ${c.seconds} s = ` +
+          `${c.actualPerSecond}/s of ${c.allowedPerSecond}/s allowed (${(c.shareOfAllowed * 100).toFixed(1)}%), ` +
+          `${c.tenantsPerSecond} tenants/s\n`,
+      );
+    }
+    if (r.failures.length) process.stdout.write(`  failures: ${JSON.stringify(r.failures)}\n`);
+  }
+  process.stdout.write(JSON.stringify({ bench: 'sync', results }) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
