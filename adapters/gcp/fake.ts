@@ -144,6 +144,9 @@ export async function startGcpFake(options: GcpFakeOptions): Promise<GcpFake> {
     if (faults.slowRequests > 0) {
       faults.slowRequests--;
       await new Promise((r) => setTimeout(r, faults.slowMs));
+      // The client gave up while we slept: answer nothing, so a late wake-up cannot be counted
+      // against faults set up by a later test.
+      if (res.destroyed || req.socket.destroyed) return;
     }
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (token !== undefined && faults.expireTokens > 0 && issuer.check(token) === 'ok') {
