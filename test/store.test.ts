@@ -16,6 +16,7 @@ import {
   sourceStatus,
   streamTenants,
   usageForTenant,
+  usageTotalsForTenants,
   writeTenants,
   writeUsage,
 } from '../src/store/index.ts';
@@ -212,6 +213,15 @@ for (const backend of backends) {
         from: '2026-01-01',
         to: '2026-02-01',
       });
+      const many = await usageTotalsForTenants(db, {
+        cloud: 'aws',
+        tenantKeys: ['t1', 't2', 't3'],
+        from: '2026-01-01',
+        to: '2026-02-01',
+      });
+      assert.deepEqual([...many.keys()], ['t1', 't2']);
+      assert.deepEqual(many.get('t1'), totals);
+      assert.equal(many.get('t2')?.[0]?.quantity, '1');
       assert.deepEqual(
         totals.map((t) => [t.dimension, t.quantity, t.lines]),
         [

@@ -20,6 +20,7 @@ export {
   getTenant,
   linksForTenant,
   usageForTenant,
+  usageTotalsForTenants,
   sourceStatus,
   recentRuns,
   type StoredTenant,

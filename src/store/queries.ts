@@ -77,7 +77,11 @@ export interface StreamTenantsOptions {
   pageSize?: number;
   /** resume after this (cloud, tenantKey), exclusive */
   after?: { cloud: Cloud; tenantKey: string };
-  /** only tenants last seen at or after this instant (ISO), e.g. the start of the latest complete run */
+  /**
+   * only tenants last seen at or after this instant (ISO). Meaningful for full-snapshot sources
+   * only: an incremental source re-sends changed tenants alone, so unchanged ones keep an old
+   * last_seen and would be dropped.
+   */
   seenSince?: string;
 }
 
@@ -179,6 +183,46 @@ export async function usageForTenant(
     quantity: String(r.quantity),
     lines: Number(r.lines),
   }));
+}
+
+/**
+ * Usage totals for many tenants of one cloud at once (one query per call, e.g. per page of
+ * streamTenants), keyed by tenant key; tenants without usage in [from, to) are absent.
+ */
+export async function usageTotalsForTenants(
+  db: Db,
+  q: { cloud: Cloud; tenantKeys: readonly string[]; from: string; to: string },
+): Promise<Map<string, UsageTotal[]>> {
+  const out = new Map<string, UsageTotal[]>();
+  if (q.tenantKeys.length === 0) return out;
+  const { rows } = await db.query<{
+    tenant_key: string;
+    model_id: string;
+    dimension: string;
+    unit: string;
+    currency: string | null;
+    quantity: string | number;
+    lines: string | number;
+  }>(
+    `SELECT tenant_key, model_id, dimension, unit, currency, sum(quantity)::text AS quantity, count(*) AS lines
+     FROM usage WHERE cloud = $1 AND tenant_key = ANY($2::text[]) AND period_start >= $3 AND period_start < $4
+     GROUP BY tenant_key, model_id, dimension, unit, currency
+     ORDER BY tenant_key, model_id, dimension, unit, currency NULLS FIRST`,
+    [q.cloud, [...q.tenantKeys], q.from, q.to],
+  );
+  for (const r of rows) {
+    const list = out.get(r.tenant_key) ?? [];
+    list.push({
+      modelId: r.model_id,
+      dimension: r.dimension,
+      unit: r.unit,
+      currency: r.currency,
+      quantity: String(r.quantity),
+      lines: Number(r.lines),
+    });
+    out.set(r.tenant_key, list);
+  }
+  return out;
 }
 
 export interface SourceStatusRow {
