@@ -12,6 +12,7 @@ import {
   STATUS_CLOSED,
   type StatementStore,
 } from './store.ts';
+import { int32Column, uint8Column } from './growable.ts';
 import type { GraphNote } from './types.ts';
 
 /** Reasons of unspecified interested parties that are not parties of unknown origin. */
@@ -85,10 +86,11 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
 
   // Relationships: the statement in force per record, then its interests in force.
   const relSlots = s.relIds.size;
-  const winners: number[] = [];
-  const ints: number[] = [];
-  const intStart: number[] = [];
-  const flags: number[] = [];
+  // typed columns, not JS arrays: tens of millions of entries
+  const winnerCol = int32Column(Math.max(16, relSlots));
+  const intCol = int32Column(Math.max(16, relSlots));
+  const intStartCol = int32Column(Math.max(16, relSlots + 1));
+  const flagCol = uint8Column(Math.max(16, relSlots));
   for (let rec = 0; rec < relSlots; rec++) {
     const { winner, rival } = pickStatement(
       s.relHead.data[rec]!,
@@ -103,7 +105,7 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
     const count = s.rsIntCount.data[winner]!;
     const start = s.rsIntStart.data[winner]!;
     let f = rival >= 0 ? REL_CONFLICT : 0;
-    const first = ints.length;
+    const first = intCol.length;
     if (count === 0) f |= REL_NO_INTERESTS | REL_LINK;
     else {
       for (let i = start; i < start + count; i++) {
@@ -111,27 +113,32 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
         const to = s.iEnd.get(i);
         if (from !== undefined && dayOf(from) > asOf) continue;
         if (to !== undefined && !(dayOf(to) > asOf)) continue;
-        ints.push(i);
+        intCol.push(i);
         if ((s.iMeta.data[i]! & 3) !== DOI_INDIRECT) f |= REL_LINK;
       }
       // nothing of it in force: it holds nothing, but the statement (an exemption, say) stands
-      if (ints.length === first) f |= REL_DORMANT;
+      if (intCol.length === first) f |= REL_DORMANT;
     }
-    winners.push(winner);
-    intStart.push(first);
-    flags.push(f);
+    winnerCol.push(winner);
+    intStartCol.push(first);
+    flagCol.push(f);
     partyUsed[s.rsSubject.data[winner]!] = 1;
     const h = s.rsHolder.data[winner]!;
     if (h >= 0) partyUsed[h] = 1;
   }
-  intStart.push(ints.length);
+  intStartCol.push(intCol.length);
+  const R = winnerCol.length;
+  const winners = winnerCol.data;
+  const ints = intCol.data;
+  const intStart = intStartCol.data;
+  const flags = flagCol.data;
 
   // Nodes: described parties, parties named but not described, unspecified interested parties.
   const ids: string[] = [];
   for (let slot = 0; slot < partySlots; slot++)
     if (partyWin[slot]! >= 0 || partyUsed[slot]) ids.push(s.partyIds.keys[slot]!);
   const pseudo = new Map<string, number>(); // "unspecified:<relationshipId>" -> index in winners
-  for (let r = 0; r < winners.length; r++) {
+  for (let r = 0; r < R; r++) {
     const w = winners[r]!;
     if (s.rsHolder.data[w]! >= 0) continue;
     const reason = s.rsUnspecified.get(w)?.reason ?? 'unknown';
@@ -147,7 +154,7 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
   const nodeStmt = new Int32Array(n).fill(-1);
   const nodeConflict = new Uint8Array(n);
   const partyNode = new Int32Array(partySlots).fill(-1);
-  const relPseudo = new Int32Array(winners.length).fill(-1);
+  const relPseudo = new Int32Array(R).fill(-1);
   for (let node = 0; node < n; node++) {
     const id = ids[node]!;
     const r = pseudo.get(id);
@@ -168,7 +175,6 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
   }
 
   // In-force relationships grouped by subject (counting sort), then by holder and record id.
-  const R = winners.length;
   const subjStart = new Int32Array(n + 1);
   const subjOf = new Int32Array(R);
   const holderOf = new Int32Array(R);
@@ -199,7 +205,7 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
   const relHolder = new Int32Array(R);
   const relFlags = new Uint8Array(R);
   const relIntStart = new Int32Array(R + 1);
-  const relInts = new Int32Array(ints.length);
+  const relInts = new Int32Array(intCol.length);
   let k = 0;
   for (let i = 0; i < R; i++) {
     const r = order[i]!;

@@ -59,8 +59,10 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
   const toLocal = (v: number) => (local === null ? v : local.get(v)!);
 
   let bound = 0;
-  if (nodes === null) bound = g.relInts.length + g.relStmt.length;
-  else
+  if (nodes === null) {
+    bound = g.relInts.length;
+    for (let r = 0; r < g.relFlags.length; r++) if (g.relFlags[r]! & REL_NO_INTERESTS) bound++;
+  } else
     for (let i = 0; i < n; i++) {
       const v = nodes[i]!;
       const a = g.subjStart[v]!;

@@ -34,7 +34,8 @@ export class PolicyContext {
   readonly slotNames: string[];
   readonly reviewUnknown: boolean;
   readonly unaccountedUnknown: boolean;
-  private readonly cache = new Map<number, Origin>();
+  /** by profile * 16 + kind: most parties share a handful of profiles */
+  private readonly cache: Array<Origin | undefined> = [];
 
   constructor(
     readonly policy: Policy,
@@ -75,10 +76,10 @@ export class PolicyContext {
     if (kind === KIND_UNDESCRIBED || kind === KIND_UNSPECIFIED) return UNKNOWN;
     const profile = g.store.psProfile.data[g.nodeStmt[node]!]!;
     const key = profile * 16 + kind;
-    let o = this.cache.get(key);
+    let o = this.cache[key];
     if (o === undefined) {
       o = this.classify(kind, g.store.profiles[profile]!);
-      this.cache.set(key, o);
+      this.cache[key] = o;
     }
     return o;
   }

@@ -26,11 +26,11 @@ export class SolveState {
   readonly inD: Uint8Array;
   readonly inP: Uint8Array;
   /** cascade: restricted holders' lower sum and the most they could hold (units) */
-  readonly cLo: Float64Array;
-  readonly cHi: Float64Array;
+  readonly cLo: Int32Array;
+  readonly cHi: Int32Array;
   /** look-through e (units, 0..FULL) and open flags */
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
   readonly open: Uint8Array;
   /** the fixpoint of this node's component hit the work budget */
   readonly capped: Uint8Array;
@@ -38,10 +38,10 @@ export class SolveState {
   constructor(readonly n: number) {
     this.inD = new Uint8Array(n);
     this.inP = new Uint8Array(n);
-    this.cLo = new Float64Array(n);
-    this.cHi = new Float64Array(n);
-    this.lo = new Float64Array(n);
-    this.hi = new Float64Array(n);
+    this.cLo = new Int32Array(n);
+    this.cHi = new Int32Array(n);
+    this.lo = new Int32Array(n);
+    this.hi = new Int32Array(n);
     this.open = new Uint8Array(n);
     this.capped = new Uint8Array(n);
   }
