@@ -91,6 +91,7 @@ export function generateDemoWorld(options: DemoOptions = {}): DemoWorld {
   const tenants: DemoTenant[] = [];
   const bods: unknown[] = [];
   const usedNames = new Set<string>();
+  const nameCounts = new Map<string, number>();
   const keys = new KeyMaker(rng);
 
   const newCompany = (
@@ -99,8 +100,14 @@ export function generateDemoWorld(options: DemoOptions = {}): DemoWorld {
     expected: DemoCompany['expected'],
   ) => {
     const id = `demo-co-${String(companies.length + 1).padStart(6, '0')}`;
+    // A few draws for a fresh name; past that the name space is crowded (large worlds), so number it.
     let name = companyName(rng, country, role);
-    for (let i = 2; usedNames.has(name); i++) name = companyName(rng, country, role) + (i > 5 ? ` ${i}` : '');
+    for (let i = 0; i < 3 && usedNames.has(name); i++) name = companyName(rng, country, role);
+    if (usedNames.has(name)) {
+      const n = (nameCounts.get(name) ?? 1) + 1;
+      nameCounts.set(name, n);
+      name = `${name} (${n})`;
+    }
     usedNames.add(name);
     const company: DemoCompany = {
       id,

@@ -124,7 +124,10 @@ describe('call policy', () => {
           now: vt.now,
         },
       ),
-      (e: unknown) => e instanceof AdapterError && e.retryable && /budget/.test(e.message),
+      (e: unknown) =>
+        e instanceof AdapterError &&
+        e.retryable &&
+        e.message === 'aws Test: retry budget of 10000 ms spent after 3 attempts: boom',
     );
     assert.deepEqual(vt.sleeps, [4000, 4000]);
   });

@@ -114,7 +114,7 @@ export async function callWithPolicy<T>(
     if (!error.retryable) throw error;
     if (attempt >= retry.maxAttempts) {
       throw new AdapterError(
-        `gave up after ${attempt} attempts: ${error.message}`,
+        `gave up after ${attempt} attempts: ${bare(error)}`,
         { ...infoOf(error), retryable: true },
         { cause: error },
       );
@@ -125,7 +125,7 @@ export async function callWithPolicy<T>(
     if (error.retryAfterMs !== undefined) delay = Math.max(delay, error.retryAfterMs);
     if (now() + delay - started > retry.budgetMs) {
       throw new AdapterError(
-        `retry budget of ${retry.budgetMs} ms spent after ${attempt} attempts: ${error.message}`,
+        `retry budget of ${retry.budgetMs} ms spent after ${attempt} attempts: ${bare(error)}`,
         { ...infoOf(error), retryable: true },
         { cause: error },
       );
@@ -140,6 +140,12 @@ export async function callWithPolicy<T>(
     });
     await sleep(delay, options.signal);
   }
+}
+
+/** The message without the "cloud api: " prefix AdapterError adds, so wrapping does not repeat it. */
+function bare(e: AdapterError): string {
+  const prefix = `${e.cloud} ${e.api}: `;
+  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
 }
 
 function infoOf(e: AdapterError) {
