@@ -88,13 +88,8 @@ function downstream(graph: OwnershipGraph, start: Set<string>): Set<string> {
  * A refused record must never make a company look cleaner: the decisions it bears on, and those
  * of everything they hold, are at least `review` and carry the reason `input-issue`.
  */
-export function markAffected(
-  decisions: Decision[],
-  graph: OwnershipGraph,
-  affected: ReadonlySet<string>,
-): Decision[] {
-  if (affected.size === 0) return decisions;
-  const tainted = downstream(graph, new Set(affected));
+export function markAffected(decisions: Decision[], tainted: ReadonlySet<string>): Decision[] {
+  if (tainted.size === 0) return decisions;
   return decisions.map((d) =>
     tainted.has(d.id)
       ? {
@@ -106,10 +101,22 @@ export function markAffected(
   );
 }
 
+const taintedCache = new WeakMap<LoadedOwnership, Set<string>>();
+
+/** Everything a refused record bears on, directly or through the chain (computed once per load). */
+export function taintedIds(loaded: LoadedOwnership): Set<string> {
+  let t = taintedCache.get(loaded);
+  if (t === undefined) {
+    t = loaded.affected.size === 0 ? new Set() : downstream(loaded.graph, new Set(loaded.affected));
+    taintedCache.set(loaded, t);
+  }
+  return t;
+}
+
 /** Evaluates `ids` (default: every entity) and marks the decisions refused records bear on. */
 export function decide(loaded: LoadedOwnership, policy: LoadedPolicy, ids?: readonly string[]): Decision[] {
   const decisions = evaluate(loaded.graph, policy, ids !== undefined ? { ids } : {});
-  return markAffected(decisions, loaded.graph, loaded.affected);
+  return markAffected(decisions, taintedIds(loaded));
 }
 
 /** sha256 of a file's bytes, streamed: the data snapshot a decision was made on. */
