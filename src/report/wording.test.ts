@@ -66,6 +66,17 @@ describe('report wording', () => {
       'a cross-holding cycle was computed approximately (iteration limit reached)',
     ],
     ['not-in-graph', review, 'the legal entity has no record in the ownership data'],
+    ['tenant:origin:headquarters:CN', restricted, 'headquartered in CN, a restricted region'],
+    [
+      'payer:origin:headquarters:HK',
+      restricted,
+      'its payer account: headquartered in HK, a restricted region',
+    ],
+    ['reseller:unresolved', review, 'its reseller: the tenant could not be matched to a legal entity'],
+    ['tenant:match-ambiguous', review, 'the tenant matches more than one legal entity equally well'],
+    ['determination:det-42', review, 'decided by a reviewer (determination det-42)'],
+    ['tenant:candidate-restricted:cn-1', review, 'a possible match for the tenant is a restricted company'],
+    ['stale-source', review, 'the marketplace data is older than its configured maximum age'],
     [
       'conflicting-statements',
       review,

@@ -139,10 +139,38 @@ const FIXED: Record<string, string> = {
   unresolved: 'the tenant could not be matched to a legal entity',
   ambiguous: 'the tenant matches more than one legal entity equally well',
   stale: 'ownership data older than the policy allows',
+  'stale-source': 'the marketplace data is older than its configured maximum age',
+  'input-issue': 'a record of the ownership data bearing on this company could not be read',
+  'match-review': 'the match to a legal entity is not certain and awaits review',
+  'match-ambiguous': 'the tenant matches more than one legal entity equally well',
+  'no-decision-for-entity': 'the matched legal entity has no decision',
+  'channel-party-undescribed': 'a channel party (payer or reseller) is known only by its id',
+};
+
+/** Channel roles a tenant decision prefixes its parties' reasons with (src/resolve/decide-tenant.ts). */
+const ROLES: Record<string, string> = {
+  tenant: '',
+  payer: 'its payer account: ',
+  reseller: 'its reseller: ',
+  'billing-account': 'its billing account: ',
 };
 
 /** The sentence for one reason code. Unknown codes are shown verbatim and flagged, never invented. */
 export function wordReason(code: string, ctx: WordingContext): Worded {
+  const role = code.slice(0, code.indexOf(':'));
+  const lead = ROLES[role];
+  if (lead !== undefined) {
+    const inner = wordReason(code.slice(role.length + 1), ctx);
+    return { code, text: lead + inner.text, known: inner.known };
+  }
+  if (code.startsWith('determination:'))
+    return { code, text: `decided by a reviewer (determination ${code.slice(14)})`, known: true };
+  if (code.startsWith('candidate-restricted:'))
+    return { code, text: 'a possible match for the tenant is a restricted company', known: true };
+  return wordCode(code, ctx);
+}
+
+function wordCode(code: string, ctx: WordingContext): Worded {
   if (code === 'cascade' || code === 'look-through') return { code, text: method(code, ctx), known: true };
   const fixed = FIXED[code];
   if (fixed !== undefined) return { code, text: fixed, known: true };
