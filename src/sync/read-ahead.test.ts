@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readAhead } from './read-ahead.ts';
+import { readAhead, readAheadBatches } from './read-ahead.ts';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,5 +65,44 @@ describe('readAhead', () => {
     })();
     for await (const x of readAhead(src, 2)) if (x === 2) break;
     assert.equal(closed, true);
+  });
+});
+
+describe('readAheadBatches', () => {
+  const weightOne = () => 1;
+
+  it('hands out every item once, in order, in batches of items that had already arrived', async () => {
+    const got: number[][] = [];
+    for await (const b of readAheadBatches(source(9, []), 4, weightOne, 3)) {
+      got.push(b);
+      await tick(40); // meanwhile the next items arrive
+    }
+    assert.deepEqual(got.flat(), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.ok(got.every((b) => b.length >= 1 && b.length <= 3));
+    assert.ok(
+      got.some((b) => b.length > 1),
+      JSON.stringify(got),
+    );
+  });
+
+  it('never waits for an item still being fetched: a fast consumer gets single items', async () => {
+    const got: number[][] = [];
+    for await (const b of readAheadBatches(source(4, []), 4, weightOne, 100)) got.push(b);
+    assert.deepEqual(got.flat(), [0, 1, 2, 3]);
+    assert.ok(got.length >= 2, JSON.stringify(got));
+  });
+
+  it('delivers the items before a failure, then the failure', async () => {
+    const got: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const b of readAheadBatches(source(10, [], 4), 4, weightOne, 100)) {
+          got.push(...b);
+          await tick(40);
+        }
+      })(),
+      /boom at 4/,
+    );
+    assert.deepEqual(got, [0, 1, 2, 3]);
   });
 });

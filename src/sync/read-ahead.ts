@@ -49,3 +49,64 @@ export async function* readAhead<T>(source: AsyncIterable<T>, depth: number): As
     if (!finished) await it.return?.()?.catch(noop);
   }
 }
+
+/**
+ * Like readAhead, but hands out runs of consecutive items that have all arrived already (at
+ * least one, up to `maxWeight` by `weight`), so a writer can commit several small pages in one
+ * transaction without ever waiting for a page that is still being fetched.
+ */
+export async function* readAheadBatches<T>(
+  source: AsyncIterable<T>,
+  depth: number,
+  weight: (item: T) => number,
+  maxWeight: number,
+): AsyncGenerator<T[]> {
+  const it = source[Symbol.asyncIterator]();
+  type Slot = { promise: Promise<IteratorResult<T>>; settled?: IteratorResult<T> | { error: unknown } };
+  const queue: Slot[] = [];
+  let ended = false;
+  const fill = () => {
+    while (!ended && queue.length < Math.max(1, depth) + 1) {
+      const slot: Slot = { promise: it.next() };
+      slot.promise.then(
+        (r) => {
+          slot.settled = r;
+          if (r.done) ended = true;
+        },
+        (error: unknown) => {
+          slot.settled = { error };
+          ended = true;
+        },
+      );
+      queue.push(slot);
+    }
+  };
+  let finished = false;
+  try {
+    for (;;) {
+      fill();
+      const first = await queue.shift()!.promise;
+      if (first.done) {
+        finished = true;
+        return;
+      }
+      const batch = [first.value];
+      let total = weight(first.value);
+      // take what has already arrived; stop at a failure (it is thrown on the next turn) or the end
+      while (total < maxWeight) {
+        const next = queue[0]?.settled;
+        if (next === undefined || 'error' in next || next.done) break;
+        queue.shift();
+        batch.push(next.value);
+        total += weight(next.value);
+        fill();
+      }
+      yield batch;
+    }
+  } catch (err) {
+    finished = true;
+    throw err;
+  } finally {
+    if (!finished) await it.return?.()?.catch(noop);
+  }
+}

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import { getCursor, putCursor, putSourceStatus, type StreamName } from '../store/sync-state.ts';
 import { writeTenants, writeUsage } from '../store/write.ts';
-import { readAhead } from './read-ahead.ts';
+import { readAheadBatches } from './read-ahead.ts';
 import { tenantProblem, usageProblem } from './validate.ts';
 
 export interface StreamCounts {
@@ -28,11 +28,13 @@ export interface StreamContext {
   clock: () => Date;
   signal?: AbortSignal;
   onPage?: (counts: StreamCounts) => void;
-  /** pages fetched ahead while the current one is written (default 2) */
+  /** pages fetched ahead while the current ones are written (default 4) */
   readAhead?: number;
 }
 
 const MAX_REJECTIONS_LISTED = 5;
+/** records per write transaction when several fetched pages are waiting */
+const BATCH_ITEMS = 2000;
 
 /** Where the stream's cursor lives: a usage cursor is only valid for the window it was read with. */
 export function cursorKey(stream: StreamName, window: { start: string; end: string }): string {
@@ -72,10 +74,19 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
     const pages: AsyncIterable<Page<TenantRecord | UsageRecord>> =
       stream === 'tenants' ? adapter.tenants(options) : adapter.usage(ctx.window, options);
     let lastCursor: string | undefined = cursor;
-    for await (const page of readAhead(pages, ctx.readAhead ?? 2)) {
+    // several pages that have already arrived are written in one transaction (fewer commits);
+    // the cursor stored is the last one among them, so a crash still loses work, never skips it
+    const batches = readAheadBatches(pages, ctx.readAhead ?? 4, (p) => p.items.length, BATCH_ITEMS);
+    for await (const batch of batches) {
       ctx.signal?.throwIfAborted();
-      feeds.add(page.source);
-      const good = keepValid(page, stream, cloud, counts);
+      const good: Array<TenantRecord | UsageRecord> = [];
+      let batchCursor: string | undefined;
+      for (const page of batch) {
+        feeds.add(page.source);
+        good.push(...keepValid(page, stream, cloud, counts));
+        // a page without a cursor mid-stream keeps the last one: resuming re-reads, never skips
+        if (page.cursor !== undefined) batchCursor = page.cursor;
+      }
       const stamp = { runId, seenAt: clock().toISOString() };
       await conn.transaction(async (tx) => {
         if (stream === 'tenants') {
@@ -85,12 +96,11 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
         } else {
           counts.items += await writeUsage(tx, good as UsageRecord[], stamp);
         }
-        // a page without a cursor mid-stream keeps the last one: resuming re-reads, never skips
-        if (page.cursor !== undefined)
-          await putCursor(tx, cloud, key, page.cursor, { runId, at: stamp.seenAt });
+        if (batchCursor !== undefined)
+          await putCursor(tx, cloud, key, batchCursor, { runId, at: stamp.seenAt });
       });
-      lastCursor = page.cursor;
-      counts.pages++;
+      lastCursor = batch[batch.length - 1]!.cursor;
+      counts.pages += batch.length;
       ctx.onPage?.(counts);
     }
     const complete = counts.rejected === 0;
