@@ -43,6 +43,10 @@ export function bodsEntity(c: DemoCompany, extra: { hqCountry?: string; listed?:
   if (c.lei)
     identifiers.push({ id: c.lei, scheme: 'XI-LEI', schemeName: 'Global Legal Entity Identifier Index' });
   if (c.uscc) identifiers.push({ id: c.uscc, scheme: 'CN-SAMR', schemeName: 'Unified Social Credit Code' });
+  // What a registry extract or a KYC file would add: the tax registration and the web domain.
+  if (c.taxId)
+    identifiers.push({ id: c.taxId, scheme: `${c.country}-TAX`, schemeName: 'Tax registration number' });
+  identifiers.push({ id: c.domain, scheme: 'website', schemeName: 'Company website domain' });
   return {
     statementId: statementId(c.id),
     declarationSubject: c.id,

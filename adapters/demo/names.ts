@@ -124,39 +124,61 @@ const FORMS: Record<string, string[]> = {
   TW: ['Co., Ltd.'],
 };
 
-/** A plausible legal name for a company of that country and role. */
+export interface CompanyName {
+  /** the distinctive part: no two companies of a world share it */
+  base: string;
+  /** the full legal name */
+  name: string;
+}
+
+function words(country: string): readonly string[] {
+  return country === 'JP'
+    ? JP_WORDS
+    : country === 'DE'
+      ? DE_WORDS
+      : country === 'FR'
+        ? FR_WORDS
+        : country === 'RU'
+          ? RU_WORDS
+          : country === 'IN'
+            ? IN_WORDS
+            : WEST_WORDS;
+}
+
+/**
+ * A plausible legal name for a company of that country and role. `crowding` widens the name space
+ * (two distinctive words instead of one, then a number) when the world has used the narrow one up.
+ */
 export function companyName(
   rng: Rng,
   country: string,
   role: 'operating' | 'parent' | 'holding' | 'reseller',
-): string {
+  crowding = 0,
+): CompanyName {
   const form = rng.pick(FORMS[country] ?? ['Ltd.']);
-  if (role === 'reseller') return `${rng.pick(WEST_WORDS)} Cloud Partners ${form}`;
-  if (country === 'CN' || country === 'HK' || country === 'TW') {
+  const extra = crowding >= 1 ? `${rng.pick(WEST_WORDS)} ` : '';
+  const numbered = crowding >= 2 ? ` ${2 + Math.floor(rng.next() * 998)}` : '';
+  let base: string;
+  if (role === 'reseller') base = `${extra}${rng.pick(WEST_WORDS)} Cloud Partners${numbered}`;
+  else if (country === 'CN' || country === 'HK' || country === 'TW') {
     const cities =
       country === 'CN'
         ? CN_CITIES
         : country === 'HK'
           ? ['Hong Kong', 'Kowloon', 'Victoria']
           : ['Taipei', 'Hsinchu', 'Taichung'];
-    const base = `${rng.pick(cities)} ${rng.pick(CN_WORDS)} ${rng.pick(SECTORS)}`;
-    return role === 'parent' ? `${base} Group ${form}` : `${base} ${form}`;
-  }
-  if (country === 'KY') return `${rng.pick(CN_WORDS)} ${rng.pick(SECTORS)} Holdings ${form}`;
-  const words =
-    country === 'JP'
-      ? JP_WORDS
-      : country === 'DE'
-        ? DE_WORDS
-        : country === 'FR'
-          ? FR_WORDS
-          : country === 'RU'
-            ? RU_WORDS
-            : country === 'IN'
-              ? IN_WORDS
-              : WEST_WORDS;
-  const base = `${rng.pick(words)} ${rng.pick(SECTORS)}`;
-  return role === 'parent' ? `${base} Holdings ${form}` : `${base} ${form}`;
+    base = `${rng.pick(cities)} ${crowding >= 1 ? rng.pick(CN_WORDS) : ''}${rng.pick(CN_WORDS)} ${rng.pick(SECTORS)}${numbered}`;
+  } else if (country === 'KY') base = `${extra}${rng.pick(CN_WORDS)} ${rng.pick(SECTORS)}${numbered}`;
+  else base = `${extra}${rng.pick(words(country))} ${rng.pick(SECTORS)}${numbered}`;
+  const kind =
+    role === 'parent'
+      ? country === 'CN' || country === 'HK'
+        ? ' Group'
+        : ' Holdings'
+      : role === 'holding'
+        ? ' Holdings'
+        : '';
+  return { base, name: `${base}${kind} ${form}` };
 }
 
 /** A random LEI with valid ISO 17442 check digits (ISO 7064 mod 97-10). */

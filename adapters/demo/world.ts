@@ -91,7 +91,6 @@ export function generateDemoWorld(options: DemoOptions = {}): DemoWorld {
   const tenants: DemoTenant[] = [];
   const bods: unknown[] = [];
   const usedNames = new Set<string>();
-  const nameCounts = new Map<string, number>();
   const keys = new KeyMaker(rng);
 
   const newCompany = (
@@ -100,20 +99,18 @@ export function generateDemoWorld(options: DemoOptions = {}): DemoWorld {
     expected: DemoCompany['expected'],
   ) => {
     const id = `demo-co-${String(companies.length + 1).padStart(6, '0')}`;
-    // A few draws for a fresh name; past that the name space is crowded (large worlds), so number it.
-    let name = companyName(rng, country, role);
-    for (let i = 0; i < 3 && usedNames.has(name); i++) name = companyName(rng, country, role);
-    if (usedNames.has(name)) {
-      const n = (nameCounts.get(name) ?? 1) + 1;
-      nameCounts.set(name, n);
-      name = `${name} (${n})`;
-    }
-    usedNames.add(name);
+    // No two companies share a distinctive name (a name matcher could not tell them apart either);
+    // when the narrow name space is used up, draw from a wider one.
+    let drawn = companyName(rng, country, role);
+    for (let i = 0; usedNames.has(drawn.base.toLowerCase()); i++)
+      drawn = companyName(rng, country, role, Math.floor(i / 4));
+    usedNames.add(drawn.base.toLowerCase());
+    const name = drawn.name;
     const company: DemoCompany = {
       id,
       legalName: name,
       country,
-      domain: domainOf(name, country),
+      domain: domainOf(drawn.base, country),
       expected,
       ...(rng.next() < 0.6 ? { lei: leiFor(rng) } : {}),
       ...(country !== 'US' && rng.next() < 0.8 ? { taxId: `${country}${rng.digits(9)}` } : {}),
@@ -219,34 +216,12 @@ export function generateDemoWorld(options: DemoOptions = {}): DemoWorld {
   return { seed, months, companies, tenants, bods };
 }
 
-function domainOf(name: string, country: string): string {
-  const stem = name
+/** The company's web domain, from its distinctive name (unique in the world, so the domain is too). */
+function domainOf(base: string, country: string): string {
+  const stem = base
     .toLowerCase()
     .normalize('NFKD')
-    .replace(/[^a-z0-9 ]/g, '')
-    .split(' ')
-    .filter(
-      (w) =>
-        w &&
-        ![
-          'co',
-          'ltd',
-          'inc',
-          'llc',
-          'gmbh',
-          'pte',
-          'sas',
-          'kk',
-          'limited',
-          'private',
-          'corp',
-          'ooo',
-          'holdings',
-          'group',
-        ].includes(w),
-    )
-    .slice(0, 2)
-    .join('');
+    .replace(/[^a-z0-9]/g, '');
   const tld =
     {
       US: 'com',

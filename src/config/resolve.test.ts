@@ -71,7 +71,7 @@ describe('config: resolveConfig applies env and defaults', () => {
       database: { dir: '/work/app/.channelguard/db' },
       clouds: {},
       sources: { maxAgeHours: { aws: 48, gcp: 72, azure: 72 } },
-      audit: { deltaGuardShare: 0.05, reportsDir: '/work/app/reports' },
+      audit: { deltaGuardShare: 0.05, reportsDir: '/work/app/reports', ownership: [] },
     });
   });
 
@@ -141,5 +141,21 @@ describe('config: resolveConfig applies env and defaults', () => {
       (err: unknown) =>
         err instanceof ConfigError && err.key === 'DATABASE_URL' && !err.message.includes('hunter2'),
     );
+  });
+});
+
+describe('config: audit inputs', () => {
+  it('resolves ownership files and the policy against the config file, and refuses an empty list', () => {
+    const ctx = { env: {}, cwd: '/work/app', file: '/etc/channelguard/channelguard.yaml' };
+    const c = resolveConfig(
+      parseConfigFile(
+        { audit: { ownership: ['data/bods.jsonl', '/abs/gleif.xml'], policy: 'policy.yaml' } },
+        ctx,
+      ),
+      ctx,
+    );
+    assert.deepEqual(c.audit.ownership, ['/etc/channelguard/data/bods.jsonl', '/abs/gleif.xml']);
+    assert.equal(c.audit.policy, '/etc/channelguard/policy.yaml');
+    assert.throws(() => parseConfigFile({ audit: { ownership: [] } }, ctx), /audit\.ownership/);
   });
 });

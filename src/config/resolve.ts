@@ -87,7 +87,9 @@ export function resolveConfig(file: ConfigFile, ctx: ResolveContext): Channelgua
       deltaGuardShare: a.deltaGuardShare ?? DEFAULT_DELTA_GUARD_SHARE,
       reportsDir: a.reportsDir !== undefined ? abs(a.reportsDir) : absCwd(DEFAULT_REPORTS_DIR),
       ...(a.signingKeyFile !== undefined ? { signingKeyFile: abs(a.signingKeyFile) } : {}),
-      ...(a.previousReportsDir !== undefined ? { previousReportsDir: abs(a.previousReportsDir) } : {}),
+      ownership: (a.ownership ?? []).map(abs),
+      ...(a.ownershipFormat !== undefined ? { ownershipFormat: a.ownershipFormat } : {}),
+      ...(a.policy !== undefined ? { policy: abs(a.policy) } : {}),
       ...(a.asOf !== undefined ? { asOf: a.asOf } : {}),
     },
   };

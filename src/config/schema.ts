@@ -52,7 +52,11 @@ export const configFileSchema = z.strictObject({
       deltaGuardShare: z.number().min(0).max(1).optional(),
       reportsDir: path.optional(),
       signingKeyFile: path.optional(),
-      previousReportsDir: path.optional(),
+      /** ownership data the audit decides on (BODS, GLEIF or channelguard CSV), relative to this file */
+      ownership: z.array(path).min(1).optional(),
+      ownershipFormat: z.enum(['bods', 'gleif', 'csv']).optional(),
+      /** the policy file; default: the shipped policy */
+      policy: path.optional(),
       asOf: isoDate.optional(),
     })
     .optional(),
@@ -77,7 +81,11 @@ export interface ChannelguardConfig {
     /** absolute */
     reportsDir: string;
     signingKeyFile?: string;
-    previousReportsDir?: string;
+    /** absolute */
+    ownership: string[];
+    ownershipFormat?: 'bods' | 'gleif' | 'csv';
+    /** absolute */
+    policy?: string;
     asOf?: string;
   };
 }

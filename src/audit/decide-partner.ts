@@ -1,0 +1,298 @@
+// One partner's tenants, in batches: match each tenant and its channel parties to legal entities,
+// evaluate the entities they need, take the worst of the parties, apply the reviewers'
+// determinations, and write the outcome (with the exception row a report will show) to the store.
+import type { ChannelLink, Cloud } from '../adapter.ts';
+import type { Decision } from '../evaluator/index.ts';
+import type { Logger } from '../log.ts';
+import { decide, type LoadedOwnership } from '../ownership/load.ts';
+import type { LoadedPolicy } from '../policy/schema.ts';
+import {
+  decideTenant,
+  matchTenant,
+  type ChannelPartyMatch,
+  type EntityIndex,
+  type MatchResult,
+  type TenantDecision,
+} from '../resolve/index.ts';
+import {
+  applyDeterminations,
+  applyMatchDeterminations,
+  collectEvidence,
+  evidenceHash,
+  needsReview,
+  recordOutcomes,
+  reviewItemFromDecision,
+  tenantSubject,
+  upsertReviewItems,
+  type Determination,
+  type DeterminationContext,
+  type ReviewItemInput,
+} from '../review/index.ts';
+import { getTenant, streamTenants, type Db, type StoredTenant } from '../store/index.ts';
+import { exceptionRow } from './exception-row.ts';
+
+export interface PartnerDecideContext {
+  db: Db;
+  runId: string;
+  partner: Cloud;
+  loaded: LoadedOwnership;
+  policy: LoadedPolicy;
+  index: EntityIndex;
+  determinations: readonly Determination[];
+  /** ISO-8601 */
+  now: string;
+  period: { start: string; end: string };
+  stale: boolean;
+  logger: Logger;
+  batchSize: number;
+}
+
+export interface PartnerDecideResult {
+  tenants: number;
+  restricted: number;
+  review: number;
+  allowed: number;
+  unresolved: number;
+  lapsed: number;
+}
+
+/** Link roles whose far end stands in the tenant's channel chain (it pays, or it resold). */
+const CHANNEL_ROLES: Readonly<Record<string, string>> = {
+  'payer-of': 'payer',
+  'reseller-of': 'reseller',
+  'purchaser-of': 'reseller',
+};
+
+const UNDESCRIBED: MatchResult = {
+  status: 'unresolved',
+  score: 0,
+  candidates: [],
+  explanation: ['the channel party is known only by its id: no source describes it'],
+  refused: [],
+};
+
+export async function decidePartner(ctx: PartnerDecideContext): Promise<PartnerDecideResult> {
+  const result: PartnerDecideResult = {
+    tenants: 0,
+    restricted: 0,
+    review: 0,
+    allowed: 0,
+    unresolved: 0,
+    lapsed: 0,
+  };
+  const channelCache = new Map<string, MatchResult>();
+  let batch: StoredTenant[] = [];
+  for await (const tenant of streamTenants(ctx.db, ctx.partner)) {
+    batch.push(tenant);
+    if (batch.length >= ctx.batchSize) {
+      await decideBatch(ctx, batch, channelCache, result);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await decideBatch(ctx, batch, channelCache, result);
+  return result;
+}
+
+async function channelMatch(
+  ctx: PartnerDecideContext,
+  cloud: Cloud,
+  key: string,
+  cache: Map<string, MatchResult>,
+) {
+  const cacheKey = `${cloud}\u0000${key}`;
+  let m = cache.get(cacheKey);
+  if (m === undefined) {
+    const party = await getTenant(ctx.db, cloud, key);
+    m = party ? matchTenant(ctx.index, party) : UNDESCRIBED;
+    m = applyMatchDeterminations(tenantSubject(cloud, key), m, ctx.determinations, dctx(ctx)).match;
+    // Channel parties are few (payers, resellers); the cache is bounded by that, not by tenants.
+    if (cache.size > 100_000) cache.clear();
+    cache.set(cacheKey, m);
+  }
+  return m;
+}
+
+function channelParties(tenant: StoredTenant): ChannelLink[] {
+  return tenant.links
+    .filter((l) => CHANNEL_ROLES[l.role] !== undefined && l.fromKey !== tenant.tenantKey)
+    .sort((a, b) => (a.role + a.fromKey < b.role + b.fromKey ? -1 : 1));
+}
+
+function dctx(ctx: PartnerDecideContext, hashes?: Map<string, string>): DeterminationContext {
+  return { now: ctx.now, evidenceHash: (subject) => hashes?.get(subject) };
+}
+
+async function decideBatch(
+  ctx: PartnerDecideContext,
+  tenants: StoredTenant[],
+  cache: Map<string, MatchResult>,
+  result: PartnerDecideResult,
+): Promise<void> {
+  // 1. Matches, for the tenant and for every channel party that stands behind it.
+  const matched = [];
+  const needed = new Set<string>();
+  for (const tenant of tenants) {
+    const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
+    const own = applyMatchDeterminations(
+      subject,
+      matchTenant(ctx.index, tenant),
+      ctx.determinations,
+      dctx(ctx),
+    ).match;
+    const parties: ChannelPartyMatch[] = [];
+    for (const link of channelParties(tenant)) {
+      parties.push({
+        role: CHANNEL_ROLES[link.role]!,
+        key: link.fromKey,
+        match: await channelMatch(ctx, tenant.cloud, link.fromKey, cache),
+      });
+    }
+    for (const m of [own, ...parties.map((p) => p.match)]) {
+      if (m.entityId !== undefined) needed.add(m.entityId);
+      for (const c of m.candidates) needed.add(c.entityId);
+    }
+    matched.push({ tenant, own, parties });
+  }
+  // 2. Decisions for exactly the entities this batch needs (the evaluator solves their ancestors only).
+  const decisions = new Map<string, Decision>();
+  if (needed.size > 0)
+    for (const d of decide(ctx.loaded, ctx.policy, [...needed].sort())) decisions.set(d.id, d);
+
+  // 3. Tenant decisions, determinations, evidence; the rows to write.
+  const rows: unknown[][] = [];
+  const reviewItems: ReviewItemInput[] = [];
+  const outcomes: Array<{ subject: string; decision: TenantDecision['decision']; reasons: string[] }> = [];
+  const flagged: string[] = [];
+  const restricted: string[] = [];
+  const cleared: string[] = [];
+  const exceptions: Array<{ tenant: StoredTenant; td: TenantDecision<Decision> }> = [];
+  for (const { tenant, own, parties } of matched) {
+    const automatic = decideTenant(tenant, own, decisions, parties);
+    const entityIds = automatic.parties.flatMap((p) => (p.entityId !== undefined ? [p.entityId] : []));
+    const evidence = evidenceHash({
+      ...collectEvidence(ctx.loaded.graph, entityIds),
+      candidates: [
+        ...new Set([own, ...parties.map((p) => p.match)].flatMap((m) => m.candidates.map((c) => c.entityId))),
+      ].sort(),
+    });
+    const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
+    const hashes = new Map([[subject, evidence]]);
+    const applied = applyDeterminations(automatic, ctx.determinations, dctx(ctx, hashes));
+    result.lapsed += applied.lapsed.length;
+    const td = applied.decision;
+    if (ctx.stale) td.reasons = [...td.reasons, 'stale-source'];
+    result.tenants++;
+    result[td.decision]++;
+    if (own.status !== 'matched') result.unresolved++;
+    if (needsReview(td)) reviewItems.push(reviewItemFromDecision(td, own, evidence));
+    outcomes.push({ subject, decision: td.decision, reasons: td.reasons });
+    if (td.decision === 'allowed') cleared.push(tenant.tenantKey);
+    else {
+      flagged.push(tenant.tenantKey);
+      if (td.decision === 'restricted') restricted.push(tenant.tenantKey);
+      exceptions.push({ tenant, td });
+    }
+    rows.push([
+      ctx.runId,
+      ctx.partner,
+      tenant.tenantKey,
+      td.decision,
+      td.entityId ?? null,
+      ctx.stale,
+      JSON.stringify(td.reasons),
+    ]);
+  }
+
+  await ctx.db.transaction(async (tx) => {
+    // First-flagged dates: kept while a tenant stays flagged, dropped when it comes back allowed.
+    if (flagged.length > 0)
+      await tx.query(
+        `INSERT INTO tenant_flags (partner, tenant_key, first_flagged_at)
+         SELECT $1, k, $2 FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`,
+        [ctx.partner, ctx.now, flagged],
+      );
+    if (restricted.length > 0)
+      await tx.query(
+        `UPDATE tenant_flags SET restricted_since = $2
+         WHERE partner = $1 AND tenant_key = ANY($3::text[]) AND restricted_since IS NULL`,
+        [ctx.partner, ctx.now, restricted],
+      );
+    if (cleared.length > 0)
+      await tx.query('DELETE FROM tenant_flags WHERE partner = $1 AND tenant_key = ANY($2::text[])', [
+        ctx.partner,
+        cleared,
+      ]);
+    const reports = await exceptionRows(tx, ctx, exceptions);
+    const values: unknown[] = [];
+    const tuples = rows.map((r, i) => {
+      values.push(...r, reports.get(r[2] as string) ?? null);
+      const b = i * 8;
+      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7}::jsonb,$${b + 8}::jsonb)`;
+    });
+    if (tuples.length > 0)
+      await tx.query(
+        `INSERT INTO audit_decisions (run_id, partner, tenant_key, decision, entity_id, stale, reasons, report)
+         VALUES ${tuples.join(',')}
+         ON CONFLICT (run_id, partner, tenant_key) DO UPDATE SET decision = EXCLUDED.decision,
+           entity_id = EXCLUDED.entity_id, stale = EXCLUDED.stale, reasons = EXCLUDED.reasons, report = EXCLUDED.report`,
+        values,
+      );
+  });
+  const wctx = { at: ctx.now, actor: 'channelguard-audit', runId: ctx.runId };
+  if (reviewItems.length > 0)
+    result.lapsed += (await upsertReviewItems(ctx.db, reviewItems, wctx)).lapsed.length;
+  await recordOutcomes(ctx.db, outcomes, wctx);
+}
+
+/** The report rows of this batch's exceptions, keyed by tenant key (JSON text). */
+async function exceptionRows(
+  tx: Db,
+  ctx: PartnerDecideContext,
+  exceptions: Array<{ tenant: StoredTenant; td: TenantDecision<Decision> }>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (exceptions.length === 0) return out;
+  const keys = exceptions.map((e) => e.tenant.tenantKey);
+  const { rows: flags } = await tx.query<{
+    tenant_key: string;
+    first_flagged_at: Date | string;
+    restricted_since: Date | string | null;
+  }>(
+    'SELECT tenant_key, first_flagged_at, restricted_since FROM tenant_flags WHERE partner = $1 AND tenant_key = ANY($2::text[])',
+    [ctx.partner, keys],
+  );
+  const flagOf = new Map(flags.map((f) => [f.tenant_key, f]));
+  const { rows: usage } = await tx.query<{
+    tenant_key: string;
+    source: string;
+    dimension: string;
+    currency: string | null;
+    quantity: string;
+    last_end: Date | string | null;
+  }>(
+    `SELECT tenant_key, source, dimension, currency, sum(quantity)::text AS quantity, max(period_end) AS last_end
+     FROM usage WHERE cloud = $1 AND tenant_key = ANY($2::text[]) AND period_start >= $3 AND period_start < $4
+     GROUP BY tenant_key, source, dimension, currency ORDER BY tenant_key, source, dimension, currency`,
+    [ctx.partner, keys, ctx.period.start, ctx.period.end],
+  );
+  const usageOf = new Map<string, typeof usage>();
+  for (const u of usage) usageOf.set(u.tenant_key, [...(usageOf.get(u.tenant_key) ?? []), u]);
+  for (const { tenant, td } of exceptions) {
+    const flag = flagOf.get(tenant.tenantKey);
+    const row = exceptionRow({
+      tenant,
+      td,
+      graph: ctx.loaded.graph,
+      usage: usageOf.get(tenant.tenantKey) ?? [],
+      firstFlaggedAt: iso(flag?.first_flagged_at) ?? ctx.now,
+      restrictedSince: iso(flag?.restricted_since ?? undefined),
+    });
+    out.set(tenant.tenantKey, JSON.stringify(row));
+  }
+  return out;
+}
+
+function iso(v: Date | string | null | undefined): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+}

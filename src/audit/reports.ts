@@ -1,0 +1,87 @@
+// One partner's signed exception report, streamed from the decisions this run stored.
+import { join } from 'node:path';
+import type { Cloud } from '../adapter.ts';
+import type { Logger } from '../log.ts';
+import type { LoadedPolicy } from '../policy/schema.ts';
+import {
+  buildPartnerReport,
+  findLatestReport,
+  readPreviousReport,
+  removeStaleTemp,
+  type BuildResult,
+  type ReportTenant,
+  type SigningKey,
+  type SnapshotRef,
+} from '../report/index.ts';
+import type { Db } from '../store/index.ts';
+
+export interface PartnerReportArgs {
+  db: Db;
+  runId: string;
+  partner: Cloud;
+  reportsDir: string;
+  signingKey: SigningKey;
+  policy: LoadedPolicy;
+  asOf: string;
+  period: { start: string; end: string };
+  generatedAt: string;
+  snapshots: SnapshotRef[];
+  logger: Logger;
+}
+
+/** Every key and account id of the other partners: none may appear in this partner's files. */
+async function otherPartnerKeys(db: Db, partner: Cloud): Promise<Set<string>> {
+  const { rows } = await db.query<{ k: string }>(
+    `SELECT tenant_key AS k FROM tenants WHERE partner <> $1
+     UNION SELECT jsonb_array_elements_text(account_ids) FROM tenants WHERE partner <> $1`,
+    [partner],
+  );
+  return new Set(rows.map((r) => r.k).filter((k) => k.length >= 6));
+}
+
+/** The run's exception rows in code-unit key order, a page at a time. */
+async function* exceptions(
+  db: Db,
+  runId: string,
+  partner: Cloud,
+  pageSize = 1000,
+): AsyncGenerator<ReportTenant> {
+  let after = '';
+  for (;;) {
+    const { rows } = await db.query<{ tenant_key: string; report: ReportTenant | string }>(
+      `SELECT tenant_key, report FROM audit_decisions
+       WHERE run_id = $1 AND partner = $2 AND report IS NOT NULL AND tenant_key COLLATE "C" > $3
+       ORDER BY tenant_key COLLATE "C" LIMIT $4`,
+      [runId, partner, after, pageSize],
+    );
+    for (const r of rows)
+      yield typeof r.report === 'string' ? (JSON.parse(r.report) as ReportTenant) : r.report;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.tenant_key;
+  }
+}
+
+export async function writePartnerReport(args: PartnerReportArgs): Promise<BuildResult> {
+  const partnerDir = join(args.reportsDir, args.partner);
+  await removeStaleTemp(partnerDir, args.logger);
+  const latest = await findLatestReport(partnerDir, { excludeRun: args.runId });
+  const previousReport = latest
+    ? await readPreviousReport(latest, { publicKey: args.signingKey.publicKey })
+    : undefined;
+  return buildPartnerReport(
+    {
+      partner: args.partner,
+      runId: args.runId,
+      generatedAt: args.generatedAt,
+      asOf: args.asOf,
+      period: args.period,
+      policy: args.policy.ref,
+      policyRules: args.policy.policy,
+      snapshots: args.snapshots,
+      ...(previousReport ? { previousReport } : {}),
+      otherPartnerKeys: await otherPartnerKeys(args.db, args.partner),
+      tenants: exceptions(args.db, args.runId, args.partner),
+    },
+    { dir: join(partnerDir, args.runId), signingKey: args.signingKey, logger: args.logger },
+  );
+}

@@ -1,0 +1,224 @@
+// The audit: sync -> resolve -> evaluate -> report, for every partner, in one run.
+// Crash-only: a run that dies stays `running` and is marked `abandoned` by the next one; the sync
+// resumes from its committed cursors, decisions are recomputed, and a report folder appears only
+// whole (written aside, then renamed).
+import { createHash, randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Cloud } from '../adapter.ts';
+import { fileSha256, loadOwnership, type LoadedOwnership } from '../ownership/load.ts';
+import type { SnapshotRef } from '../report/index.ts';
+import { createEntityIndex, type EntityIndex } from '../resolve/index.ts';
+import { loadDeterminations } from '../review/index.ts';
+import { runSync } from '../sync/run-sync.ts';
+import { decidePartner } from './decide-partner.ts';
+import { compareRuns, previousRun } from './delta.ts';
+import { partnerFreshness, type Freshness } from './freshness.ts';
+import { writePartnerReport } from './reports.ts';
+import type { AuditOptions, AuditStatus, AuditSummary, PartnerSummary } from './types.ts';
+
+const MAX_LOGGED_ISSUES = 20;
+
+function newRunId(now: Date): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+function* entities(loaded: LoadedOwnership) {
+  for (const id of loaded.graph.entityIds()) {
+    const p = loaded.graph.party(id);
+    if (p) yield p;
+  }
+}
+
+export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
+  const started = o.clock();
+  const t0 = performance.now();
+  const runId = newRunId(started);
+  const stages: AuditSummary['stages'] = [];
+  const stage = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    o.onStage?.(name);
+    const s = performance.now();
+    const out = await fn();
+    stages.push({ stage: name, ms: Math.round(performance.now() - s) });
+    return out;
+  };
+  const log = o.logger.child({ run: runId });
+
+  const hashes = await Promise.all(o.ownershipFiles.map((f) => fileSha256(f)));
+  const ownershipSha256 = createHash('sha256').update(hashes.join('\n')).digest('hex');
+  await o.db.query(`UPDATE audit_runs SET status = 'abandoned', finished_at = $1 WHERE status = 'running'`, [
+    started.toISOString(),
+  ]);
+  await o.db.query(
+    `INSERT INTO audit_runs (run_id, started_at, status, as_of, policy_id, policy_version, policy_sha256, ownership_sha256)
+     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7)`,
+    [
+      runId,
+      started.toISOString(),
+      o.asOf,
+      o.policy.ref.id,
+      o.policy.ref.version,
+      o.policy.ref.sha256,
+      ownershipSha256,
+    ],
+  );
+  const finish = async (status: string, summary?: AuditSummary) =>
+    o.db.query('UPDATE audit_runs SET status = $2, finished_at = $3, summary = $4 WHERE run_id = $1', [
+      runId,
+      status,
+      o.clock().toISOString(),
+      summary ? JSON.stringify(summary) : null,
+    ]);
+
+  try {
+    const sync = o.adapters
+      ? await stage('sync', () =>
+          runSync({ adapters: o.adapters!, store: o.db, logger: log, clock: o.clock, window: o.period }),
+        )
+      : undefined;
+    let logged = 0;
+    const loaded = await stage('ownership', () =>
+      loadOwnership({
+        files: o.ownershipFiles,
+        ...(o.ownershipFormat ? { format: o.ownershipFormat } : {}),
+        asOf: o.asOf,
+        onIssue: (issue) => {
+          if (++logged <= MAX_LOGGED_ISSUES)
+            log.warn('ownership record refused', {
+              file: issue.source.file,
+              line: issue.source.line,
+              reason: issue.reason,
+            });
+        },
+      }),
+    );
+    const index: EntityIndex = await stage('index', () => createEntityIndex(entities(loaded)));
+    const determinations = await loadDeterminations(o.db);
+    const now = o.clock();
+    const freshness = new Map<Cloud, Freshness>();
+    for (const partner of o.partners)
+      freshness.set(partner, await partnerFreshness(o.db, partner, o.maxAgeHours[partner], now));
+
+    const partners: PartnerSummary[] = [];
+    await stage('decide', async () => {
+      for (const partner of o.partners) {
+        const f = freshness.get(partner)!;
+        for (const p of f.problems) log.warn('source problem', { partner, problem: p });
+        const r = await decidePartner({
+          db: o.db,
+          runId,
+          partner,
+          loaded,
+          policy: o.policy,
+          index,
+          determinations,
+          now: now.toISOString(),
+          period: o.period,
+          stale: f.stale,
+          logger: log,
+          batchSize: o.batchSize ?? 2000,
+        });
+        partners.push({
+          partner,
+          tenants: r.tenants,
+          restricted: r.restricted,
+          review: r.review,
+          allowed: r.allowed,
+          unresolved: r.unresolved,
+          stale: f.stale,
+          complete: f.complete,
+        });
+      }
+    });
+
+    const summary: AuditSummary = {
+      runId,
+      status: 'ok',
+      asOf: o.asOf,
+      policy: o.policy.ref,
+      ownership: {
+        files: o.ownershipFiles.length,
+        statements: loaded.statements,
+        issues: loaded.issues.length,
+        sha256: ownershipSha256,
+      },
+      ...(sync
+        ? {
+            sync: {
+              runId: sync.runId,
+              status: sync.status,
+              durationMs: sync.durationMs,
+              clouds: sync.clouds,
+              failures: sync.failures,
+            },
+          }
+        : {}),
+      partners,
+      stages,
+      durationMs: 0,
+    };
+
+    const previous = await previousRun(o.db, runId);
+    if (previous !== undefined) {
+      summary.delta = await compareRuns(o.db, runId, previous, o.deltaGuardShare);
+      if (summary.delta.blocked && !o.acceptDelta) {
+        log.error('delta guard: too many decisions changed since the last run; no report written', {
+          ...summary.delta,
+        });
+        summary.status = 'blocked-delta';
+        for (const p of partners) p.withheld = 'delta guard: re-run with --accept-delta after review';
+        summary.durationMs = Math.round(performance.now() - t0);
+        await finish('blocked-delta', summary);
+        return summary;
+      }
+    }
+
+    const ownershipSnapshots: SnapshotRef[] = await Promise.all(
+      o.ownershipFiles.map(async (f, i) => ({
+        source: `ownership:${basename(f)}`,
+        retrievedAt: (await stat(f)).mtime.toISOString(),
+        sha256: hashes[i]!,
+        complete: loaded.issues.length === 0,
+      })),
+    );
+    await stage('report', async () => {
+      for (const p of partners) {
+        const f = freshness.get(p.partner)!;
+        if (f.stale) {
+          p.withheld = `stale sources: ${f.problems.join('; ')}`;
+          continue;
+        }
+        const built = await writePartnerReport({
+          db: o.db,
+          runId,
+          partner: p.partner,
+          reportsDir: o.reportsDir,
+          signingKey: await o.signingKey(p.partner),
+          policy: o.policy,
+          asOf: o.asOf,
+          period: o.period,
+          generatedAt: now.toISOString(),
+          snapshots: [...f.snapshots, ...ownershipSnapshots],
+          logger: log,
+        });
+        p.report = { dir: built.dir, manifestSha256: built.manifestDigest, counts: built.counts };
+      }
+    });
+    summary.status = statusOf(partners, sync?.status);
+    summary.durationMs = Math.round(performance.now() - t0);
+    await finish(summary.status, summary);
+    return summary;
+  } catch (err) {
+    await finish('failed').catch(() => {});
+    throw err;
+  }
+}
+
+function statusOf(partners: readonly PartnerSummary[], sync: string | undefined): AuditStatus {
+  if (partners.some((p) => p.stale)) return 'stale';
+  if (partners.some((p) => !p.complete) || (sync !== undefined && sync !== 'ok')) return 'partial';
+  return 'ok';
+}
