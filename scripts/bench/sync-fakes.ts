@@ -76,12 +76,30 @@ async function main(): Promise<void> {
       azure: { url: azure.url },
     }) + '\n',
   );
+  const counts = () => ({
+    aws: Object.values(aws.faults.calls).reduce((a, b) => a + b, 0),
+    gcp: gcp.stats.apiRequests,
+    azure: azure.requests.length,
+  });
+  // when each fake first and last saw a request (100 ms resolution): the window a rate applies to
+  const seen: Record<string, { count: number; first?: number; last?: number }> = {};
+  setInterval(() => {
+    for (const [cloud, n] of Object.entries(counts())) {
+      const s = (seen[cloud] ??= { count: n });
+      if (n !== s.count) {
+        s.first ??= Date.now() - 100;
+        s.last = Date.now();
+        s.count = n;
+      }
+    }
+  }, 100).unref();
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() !== 'stats') return;
-    const awsCalls = Object.values(aws.faults.calls).reduce((a, b) => a + b, 0);
-    process.stdout.write(
-      JSON.stringify({ aws: awsCalls, gcp: gcp.stats.apiRequests, azure: azure.requests.length }) + '\n',
-    );
+    if (line.trim() === 'reset') {
+      for (const k of Object.keys(seen)) delete seen[k];
+      for (const [cloud, n] of Object.entries(counts())) seen[cloud] = { count: n };
+      process.stdout.write('{}\n');
+    }
+    if (line.trim() === 'stats') process.stdout.write(JSON.stringify({ counts: counts(), seen }) + '\n');
   });
   process.stdin.on('end', () => {
     void Promise.all([aws.close(), gcp.close(), azure.close()]).then(() => process.exit(0));
