@@ -170,7 +170,7 @@ export function vitaliLike(sink: Sink, scale: number): Generated {
     const first = k === 0 || core + Math.floor((k - 1) * (per / perEdges)) !== s;
     if (first) left = 100;
     const h =
-      random() < 0.3
+      random() < 0.5
         ? Math.floor(random() * core)
         : Math.max(0, s - 1 - Math.floor(random() * Math.min(s, 5000)));
     // a majority holder first, then minority holders while capital is left

@@ -153,6 +153,8 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
   const nodeKind = new Uint8Array(n);
   const nodeStmt = new Int32Array(n).fill(-1);
   const nodeConflict = new Uint8Array(n);
+  const nodeProfile = new Int32Array(n);
+  const nodeListed = new Uint8Array(n);
   const partyNode = new Int32Array(partySlots).fill(-1);
   const relPseudo = new Int32Array(R).fill(-1);
   for (let node = 0; node < n; node++) {
@@ -171,6 +173,8 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
     if (w >= 0) {
       nodeKind[node] = s.psKind.data[w]!;
       nodeStmt[node] = w;
+      nodeProfile[node] = s.psProfile.data[w]!;
+      nodeListed[node] = s.psListed.data[w] === 2 ? 1 : 0;
     } else nodeKind[node] = KIND_UNDESCRIBED;
   }
 
@@ -206,6 +210,12 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
   const relFlags = new Uint8Array(R);
   const relIntStart = new Int32Array(R + 1);
   const relInts = new Int32Array(intCol.length);
+  // the in-force interests' columns copied in CSR order, so compiling a policy streams through them
+  const intType = new Uint16Array(intCol.length);
+  const intLo = new Int32Array(intCol.length);
+  const intHi = new Int32Array(intCol.length);
+  const intShape = new Uint8Array(intCol.length);
+  const intMeta = new Uint8Array(intCol.length);
   let k = 0;
   for (let i = 0; i < R; i++) {
     const r = order[i]!;
@@ -214,7 +224,16 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
     relHolder[i] = holderOf[r]!;
     relFlags[i] = flags[r]!;
     relIntStart[i] = k;
-    for (let j = intStart[r]!; j < intStart[r + 1]!; j++) relInts[k++] = ints[j]!;
+    for (let j = intStart[r]!; j < intStart[r + 1]!; j++) {
+      const x = ints[j]!;
+      relInts[k] = x;
+      intType[k] = s.iType.data[x]!;
+      intLo[k] = s.iLo.data[x]!;
+      intHi[k] = s.iHi.data[x]!;
+      intShape[k] = s.iShape.data[x]!;
+      intMeta[k] = s.iMeta.data[x]!;
+      k++;
+    }
     if (flags[r]! & REL_CONFLICT) nodeConflict[subjOf[r]!] = 1;
   }
   relIntStart[R] = k;
@@ -233,6 +252,13 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
     relFlags,
     relIntStart,
     relInts,
+    intType,
+    intLo,
+    intHi,
+    intShape,
+    intMeta,
+    nodeProfile,
+    nodeListed,
     subjStart,
     notes,
   });

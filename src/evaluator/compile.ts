@@ -109,18 +109,17 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
         continue;
       }
       for (let k = g.relIntStart[r]!; k < g.relIntStart[r + 1]!; k++) {
-        const i = g.relInts[k]!;
-        const t = st.iType.data[i]!;
+        const t = g.intType[k]!;
         const role = ctx.role[t]!;
         if (role === ROLE_OWN) {
-          const shape = st.iShape.data[i]!;
-          const standIn = (st.iMeta.data[i]! & 3) === DOI_INDIRECT ? E_STANDIN : 0;
+          const shape = g.intShape[k]!;
+          const standIn = (g.intMeta[k]! & 3) === DOI_INDIRECT ? E_STANDIN : 0;
           if (shape & SH_INVALID) {
             f |= F_INVALID;
             sc.push(hl, ctx.slot[t]!, 0, FULL, standIn, r, t);
           } else {
             const ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0) | standIn;
-            sc.push(hl, ctx.slot[t]!, st.iLo.data[i]!, st.iHi.data[i]!, ef, r, t);
+            sc.push(hl, ctx.slot[t]!, g.intLo[k]!, g.intHi[k]!, ef, r, t);
           }
         } else if (role !== 0) ctrl.push(hl, role === ROLE_RESTRICT ? C_RESTRICT : C_INDICATE, r, t);
       }
@@ -217,7 +216,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
 }
 
 function isListed(g: CompactGraph, v: number): boolean {
-  return g.store.psListed.data[g.nodeStmt[v]!] === 2;
+  return g.nodeListed[v] === 1;
 }
 
 /**

@@ -43,6 +43,15 @@ export interface GraphColumns {
   relFlags: Uint8Array;
   relIntStart: Int32Array;
   relInts: Int32Array;
+  /** the in-force interests' type, bounds (units), shape and meta bits, aligned with relInts */
+  intType: Uint16Array;
+  intLo: Int32Array;
+  intHi: Int32Array;
+  intShape: Uint8Array;
+  intMeta: Uint8Array;
+  /** origin profile and listing of described parties */
+  nodeProfile: Int32Array;
+  nodeListed: Uint8Array;
   subjStart: Int32Array;
   notes: GraphNote[];
 }
@@ -62,6 +71,13 @@ export class CompactGraph implements OwnershipGraph {
   readonly relFlags: Uint8Array;
   readonly relIntStart: Int32Array;
   readonly relInts: Int32Array;
+  readonly intType: Uint16Array;
+  readonly intLo: Int32Array;
+  readonly intHi: Int32Array;
+  readonly intShape: Uint8Array;
+  readonly intMeta: Uint8Array;
+  readonly nodeProfile: Int32Array;
+  readonly nodeListed: Uint8Array;
   readonly subjStart: Int32Array;
 
   constructor(
@@ -79,6 +95,13 @@ export class CompactGraph implements OwnershipGraph {
     this.relFlags = c.relFlags;
     this.relIntStart = c.relIntStart;
     this.relInts = c.relInts;
+    this.intType = c.intType;
+    this.intLo = c.intLo;
+    this.intHi = c.intHi;
+    this.intShape = c.intShape;
+    this.intMeta = c.intMeta;
+    this.nodeProfile = c.nodeProfile;
+    this.nodeListed = c.nodeListed;
     this.subjStart = c.subjStart;
     this.notes = c.notes;
     this.partyCount = c.nodeIds.length;

@@ -74,7 +74,7 @@ export class PolicyContext {
     const g = this.graph;
     const kind = g.nodeKind[node]!;
     if (kind === KIND_UNDESCRIBED || kind === KIND_UNSPECIFIED) return UNKNOWN;
-    const profile = g.store.psProfile.data[g.nodeStmt[node]!]!;
+    const profile = g.nodeProfile[node]!;
     const key = profile * 16 + kind;
     let o = this.cache[key];
     if (o === undefined) {
