@@ -20,12 +20,14 @@ import {
   collectEvidence,
   evidenceHash,
   needsReview,
+  recordLapses,
   recordOutcomes,
   reviewItemFromDecision,
   tenantSubject,
   upsertReviewItems,
   type Determination,
   type DeterminationContext,
+  type Lapse,
   type ReviewItemInput,
 } from '../review/index.ts';
 import { getTenant, streamTenants, type Db, type StoredTenant } from '../store/index.ts';
@@ -166,6 +168,7 @@ async function decideBatch(
   const restricted: string[] = [];
   const cleared: string[] = [];
   const exceptions: Array<{ tenant: StoredTenant; td: TenantDecision<Decision> }> = [];
+  const lapses: Lapse[] = [];
   for (const { tenant, own, parties } of matched) {
     const automatic = decideTenant(tenant, own, decisions, parties);
     const entityIds = automatic.parties.flatMap((p) => (p.entityId !== undefined ? [p.entityId] : []));
@@ -178,7 +181,7 @@ async function decideBatch(
     const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
     const hashes = new Map([[subject, evidence]]);
     const applied = applyDeterminations(automatic, ctx.determinations, dctx(ctx, hashes));
-    result.lapsed += applied.lapsed.length;
+    lapses.push(...applied.lapsed);
     const td = applied.decision;
     if (ctx.stale) td.reasons = [...td.reasons, 'stale-source'];
     result.tenants++;
@@ -239,6 +242,8 @@ async function decideBatch(
       );
   });
   const wctx = { at: ctx.now, actor: 'channelguard-audit', runId: ctx.runId };
+  // Determinations whose evidence changed, or that expired, lapse; their items return to review.
+  result.lapsed += await recordLapses(ctx.db, lapses, wctx);
   if (reviewItems.length > 0)
     result.lapsed += (await upsertReviewItems(ctx.db, reviewItems, wctx)).lapsed.length;
   await recordOutcomes(ctx.db, outcomes, wctx);

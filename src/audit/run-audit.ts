@@ -5,11 +5,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Cloud } from '../adapter.ts';
+import { CLOUDS, type Cloud } from '../adapter.ts';
 import { fileSha256, loadOwnership, type LoadedOwnership } from '../ownership/load.ts';
 import type { SnapshotRef } from '../report/index.ts';
 import { createEntityIndex, type EntityIndex } from '../resolve/index.ts';
-import { loadDeterminations } from '../review/index.ts';
+import { closeStaleReviewItems, loadDeterminations } from '../review/index.ts';
 import { runSync } from '../sync/run-sync.ts';
 import { decidePartner } from './decide-partner.ts';
 import { compareRuns, previousRun } from './delta.ts';
@@ -133,6 +133,10 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
         });
       }
     });
+
+    // Items no tenant raised in a full run are settled: close them (a partial run cannot tell).
+    if (CLOUDS.every((c) => o.partners.includes(c)))
+      await closeStaleReviewItems(o.db, { at: now.toISOString(), actor: 'channelguard-audit', runId });
 
     const summary: AuditSummary = {
       runId,

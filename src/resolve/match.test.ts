@@ -52,6 +52,19 @@ const registry: Party[] = [
     identifiers: [{ scheme: 'XI-LEI', id: '' }],
   }),
   createEntity({
+    id: 'tianyu-info',
+    name: 'Hong Kong Tianyu Information Limited',
+    headquarters: ['HK'],
+    identifiers: [{ scheme: 'website', id: 'tianyu-info.com.hk' }],
+  }),
+  createEntity({
+    id: 'tianyu-group',
+    name: 'Hong Kong Tianyu Information Holdings Limited',
+    headquarters: ['HK'],
+  }),
+  createEntity({ id: 'sai-tech', name: 'Sai Technology Private Limited', headquarters: ['IN'] }),
+  createEntity({ id: 'sai-net', name: 'Sai Network Private Limited', headquarters: ['IN'] }),
+  createEntity({
     id: 'cedar',
     name: 'Cedar Analytics Limited',
     headquarters: ['GB'],
@@ -71,6 +84,28 @@ interface Row {
 }
 
 const table: Row[] = [
+  {
+    what: 'an Indian legal form written short ("Private Ltd") is still a legal form',
+    tenant: { legalName: 'Sai Technology Private Ltd', countryCode: 'IN' },
+    status: 'matched',
+    entityId: 'sai-tech',
+  },
+  {
+    what: "a close name race settled by the one candidate whose web domain is the tenant's",
+    tenant: {
+      legalName: 'HONG KONG TIANYU INFORMATION LIMITED',
+      countryCode: 'HK',
+      domain: 'tianyu-info.com.hk',
+    },
+    status: 'matched',
+    entityId: 'tianyu-info',
+  },
+  {
+    what: 'the same close name race without the domain: review',
+    tenant: { legalName: 'HONG KONG TIANYU INFORMATION LIMITED', countryCode: 'HK' },
+    status: 'review',
+    explain: /ambiguous/,
+  },
   {
     what: 'case, punctuation and legal form: BYTEDANCE PTE. LTD. ~ ByteDance Pte Ltd (country picks SG)',
     tenant: { legalName: 'BYTEDANCE PTE. LTD.', countryCode: 'SG' },

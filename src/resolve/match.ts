@@ -205,7 +205,9 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     }
   }
 
-  const candidates: Array<MatchCandidate & { e: number; byId: boolean; capped: string[] }> = [];
+  const candidates: Array<
+    MatchCandidate & { e: number; byId: boolean; byDomain: boolean; capped: string[] }
+  > = [];
   for (const [e, a] of acc) {
     const matched: string[] = [...new Set(a.ids)].sort();
     const conflicts: string[] = [];
@@ -255,11 +257,17 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       matched,
       conflicts,
       byId: a.ids.length > 0,
+      byDomain: a.domain,
       capped,
     });
   }
+  // Equal scores: identifier evidence first, then the domain, then the id (deterministic).
   candidates.sort(
-    (x, y) => y.score - x.score || (x.entityId < y.entityId ? -1 : x.entityId > y.entityId ? 1 : 0),
+    (x, y) =>
+      y.score - x.score ||
+      Number(y.byId) - Number(x.byId) ||
+      Number(y.byDomain) - Number(x.byDomain) ||
+      (x.entityId < y.entityId ? -1 : x.entityId > y.entityId ? 1 : 0),
   );
   const shown = candidates.slice(0, MAX_CANDIDATES).map(({ entityId, name, score, matched, conflicts }) => ({
     entityId,
@@ -285,7 +293,14 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     return { status: 'unresolved', score: top?.score ?? 0, ...base };
   }
   const second = candidates[1];
-  const ambiguous = second !== undefined && top.score - second.score < MARGIN && !(top.byId && !second.byId);
+  // A strong name that also owns the tenant's web domain beats a close name that does not: the
+  // domain is the evidence a reviewer would ask for. (A domain alone never matches: see `score`.)
+  const settledByDomain = top.byDomain && !second?.byDomain && top.score >= STRONG && top.capped.length === 0;
+  const ambiguous =
+    second !== undefined &&
+    top.score - second.score < MARGIN &&
+    !(top.byId && !second.byId) &&
+    !settledByDomain;
   if (ambiguous) {
     explanation.push(
       `ambiguous: ${top.entityId} (${top.score.toFixed(3)}) and ${second.entityId} (${second.score.toFixed(3)}) ` +

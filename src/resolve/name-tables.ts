@@ -5,7 +5,7 @@
 export const LEGAL_FORMS: readonly string[] = [
   // English and common-law
   'public limited company', 'limited liability company', 'limited liability partnership', 'private limited',
-  'pvt ltd', 'pte ltd', 'pty ltd', 'co ltd', 'company limited', 'co limited', 'sdn bhd', 'pty limited', 'ltd',
+  'private ltd', 'pvt limited', 'pvt ltd', 'pte ltd', 'pty ltd', 'co ltd', 'company limited', 'co limited', 'sdn bhd', 'pty limited', 'ltd',
   'limited', 'inc', 'incorporated', 'corp', 'corporation', 'llc', 'llp', 'lp', 'plc', 'pte', 'pty', 'pvt', 'co',
   'company', 'bhd', 'berhad', 'tbk', 'pt', 'jsc', 'ojsc', 'cjsc', 'pjsc',
   // Continental Europe
