@@ -81,19 +81,21 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
       : undefined;
     let logged = 0;
     const loaded = await stage('ownership', () =>
-      loadOwnership({
-        files: o.ownershipFiles,
-        ...(o.ownershipFormat ? { format: o.ownershipFormat } : {}),
-        asOf: o.asOf,
-        onIssue: (issue) => {
-          if (++logged <= MAX_LOGGED_ISSUES)
-            log.warn('ownership record refused', {
-              file: issue.source.file,
-              line: issue.source.line,
-              reason: issue.reason,
-            });
-        },
-      }),
+      o.ownership
+        ? o.ownership
+        : loadOwnership({
+            files: o.ownershipFiles,
+            ...(o.ownershipFormat ? { format: o.ownershipFormat } : {}),
+            asOf: o.asOf,
+            onIssue: (issue) => {
+              if (++logged <= MAX_LOGGED_ISSUES)
+                log.warn('ownership record refused', {
+                  file: issue.source.file,
+                  line: issue.source.line,
+                  reason: issue.reason,
+                });
+            },
+          }),
     );
     const index: EntityIndex = await stage('index', () => createEntityIndex(entities(loaded)));
     const determinations = await loadDeterminations(o.db);

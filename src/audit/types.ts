@@ -2,6 +2,7 @@
 // sync -> resolve -> evaluate -> report, for every partner.
 import type { Cloud, MarketplaceAdapter } from '../adapter.ts';
 import type { OwnershipFormat } from '../ingest/read.ts';
+import type { LoadedOwnership } from '../ownership/load.ts';
 import type { Logger } from '../log.ts';
 import type { LoadedPolicy } from '../policy/schema.ts';
 import type { ReportCounts, SigningKey } from '../report/index.ts';
@@ -20,6 +21,8 @@ export interface AuditOptions {
   period: { start: string; end: string };
   ownershipFiles: readonly string[];
   ownershipFormat?: OwnershipFormat;
+  /** an ownership graph already loaded (benchmarks): used instead of reading `ownershipFiles` */
+  ownership?: LoadedOwnership;
   policy: LoadedPolicy;
   asOf: string;
   /** reports go to `${reportsDir}/${partner}/${runId}/` */
