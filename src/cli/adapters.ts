@@ -93,6 +93,9 @@ export function createAdapters(
 /** Where `sync --demo` keeps its embedded database (and the audit's --demo reads it). */
 export const demoDir = (cwd: string): string => resolve(cwd, '.channelguard/demo');
 
+/** The embedded database `sync --demo` and `audit --demo` write (review and audit-log read it with --demo). */
+export const demoDataDir = (cwd: string): string => join(demoDir(cwd), 'db');
+
 export interface DemoOptions {
   cwd: string;
   logger: Logger;
@@ -205,7 +208,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   return {
     adapters,
     close,
-    dataDir: join(dir, 'db'),
+    dataDir: demoDataDir(options.cwd),
     window: { start: `${first}-01T00:00:00.000Z`, end: new Date(Date.UTC(y, m, 1)).toISOString() },
   };
 }

@@ -21,6 +21,7 @@ export const registerAuditLog: RegisterCommand = (program: Command, io: CliIo, s
     .command('verify')
     .description('recompute the chain; exit 0 when intact, 1 when broken (names the first bad seq)')
     .option('--config <file>', 'channelguard.yaml (default: ./channelguard.yaml)')
+    .option('--demo', 'the database `audit --demo` wrote')
     .option(
       '--anchor <seq:hash>',
       'a head published earlier that must still be in the chain (repeatable)',
@@ -28,7 +29,12 @@ export const registerAuditLog: RegisterCommand = (program: Command, io: CliIo, s
     )
     .option('--json', 'print the result as JSON')
     .action(
-      async (flags: { config?: string; anchor?: Array<{ seq: number; hash: string }>; json?: boolean }) => {
+      async (flags: {
+        config?: string;
+        demo?: boolean;
+        anchor?: Array<{ seq: number; hash: string }>;
+        json?: boolean;
+      }) => {
         const result = await withStore(io, flags, (db) =>
           verifyAuditLog(db, flags.anchor ? { anchors: flags.anchor } : {}),
         );
@@ -51,8 +57,9 @@ export const registerAuditLog: RegisterCommand = (program: Command, io: CliIo, s
     .command('head')
     .description('print the newest seq:hash, to publish (anchor) outside the database')
     .option('--config <file>', 'channelguard.yaml (default: ./channelguard.yaml)')
+    .option('--demo', 'the database `audit --demo` wrote')
     .option('--json', 'print as JSON')
-    .action(async (flags: { config?: string; json?: boolean }) => {
+    .action(async (flags: { config?: string; demo?: boolean; json?: boolean }) => {
       const head = await withStore(io, flags, (db) => auditHead(db));
       if (flags.json) io.stdout(JSON.stringify(head ?? null) + '\n');
       else io.stdout(head ? `${head.seq}:${head.hash}\n` : 'empty\n');

@@ -17,10 +17,13 @@ import type { Db } from '../../store/db.ts';
 import { openStore } from '../../store/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loggerFor, type CliIo } from '../io.ts';
+import { demoDataDir } from '../adapters.ts';
 import type { RegisterCommand } from '../registry.ts';
 
 interface StoreFlags {
   config?: string;
+  /** the database `audit --demo` wrote */
+  demo?: boolean;
 }
 
 /** Opens the configured store (migrated); closes it after fn. Shared with audit-log.ts. */
@@ -31,7 +34,11 @@ export async function withStore<T>(io: CliIo, flags: StoreFlags, fn: (db: Db) =>
     cwd: io.cwd,
   });
   const db = await openStore({
-    ...(config.database.url ? { databaseUrl: config.database.url } : { dataDir: config.database.dir }),
+    ...(flags.demo
+      ? { dataDir: demoDataDir(io.cwd) }
+      : config.database.url
+        ? { databaseUrl: config.database.url }
+        : { dataDir: config.database.dir }),
     cwd: io.cwd,
     logger: loggerFor(io, 'warn'),
   });
@@ -108,7 +115,9 @@ export const registerReview: RegisterCommand = (program: Command, io: CliIo, set
     .command('review')
     .description('list review items and record determinations (four-eyes when lifting a restriction)');
   const withConfig = (c: Command) =>
-    c.option('--config <file>', 'channelguard.yaml (default: ./channelguard.yaml)');
+    c
+      .option('--config <file>', 'channelguard.yaml (default: ./channelguard.yaml)')
+      .option('--demo', 'the database `audit --demo` wrote');
 
   withConfig(review.command('list'))
     .description('review items, by id (open ones unless --status)')
