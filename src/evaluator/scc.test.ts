@@ -37,7 +37,11 @@ describe('components (iterative Tarjan)', () => {
             const stack = [i];
             while (stack.length) {
               const x = stack.pop()!;
-              for (const [h, s] of edges) if (h === x && !seen.has(s)) (seen.add(s), stack.push(s));
+              for (const [h, s] of edges) {
+                if (h !== x || seen.has(s)) continue;
+                seen.add(s);
+                stack.push(s);
+              }
             }
             return seen;
           });
