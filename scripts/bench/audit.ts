@@ -147,6 +147,7 @@ async function main() {
     logger: silentLogger,
     clock: () => now,
     onStage: (s) => console.log(`  … ${s} (rss ${mb(process.memoryUsage().rss)})`),
+    batchSize: Number(arg('batch', '20000')),
   });
   const tAudit = performance.now() - t2;
   await db.close();

@@ -2,7 +2,7 @@
 // evaluate the entities they need, take the worst of the parties, apply the reviewers'
 // determinations, and write the outcome (with the exception row a report will show) to the store.
 import type { ChannelLink, Cloud } from '../adapter.ts';
-import type { Decision } from '../evaluator/index.ts';
+import type { Decision, OwnershipGraph } from '../evaluator/index.ts';
 import type { Logger } from '../log.ts';
 import { decide, type LoadedOwnership } from '../ownership/load.ts';
 import type { LoadedPolicy } from '../policy/schema.ts';
@@ -17,7 +17,6 @@ import {
 import {
   applyDeterminations,
   applyMatchDeterminations,
-  collectEvidence,
   evidenceHash,
   needsReview,
   recordLapses,
@@ -173,7 +172,7 @@ async function decideBatch(
     const automatic = decideTenant(tenant, own, decisions, parties);
     const entityIds = automatic.parties.flatMap((p) => (p.entityId !== undefined ? [p.entityId] : []));
     const evidence = evidenceHash({
-      ...collectEvidence(ctx.loaded.graph, entityIds),
+      statements: decisionEvidence(ctx.loaded.graph, decisions, entityIds),
       candidates: [
         ...new Set([own, ...parties.map((p) => p.match)].flatMap((m) => m.candidates.map((c) => c.entityId))),
       ].sort(),
@@ -247,6 +246,25 @@ async function decideBatch(
   if (reviewItems.length > 0)
     result.lapsed += (await upsertReviewItems(ctx.db, reviewItems, wctx)).lapsed.length;
   await recordOutcomes(ctx.db, outcomes, wctx);
+}
+
+/**
+ * The ownership statements a determination about these entities rests on: their direct holders'
+ * and every hop of their witness paths (the chains the decision was computed from). A new or
+ * changed statement there changes the hash and lapses the determination. Bounded by the paths,
+ * not by the size of the ancestry.
+ */
+function decisionEvidence(
+  graph: OwnershipGraph,
+  decisions: ReadonlyMap<string, Decision>,
+  entityIds: readonly string[],
+): Array<{ id: string }> {
+  const ids = new Set<string>();
+  for (const id of entityIds) {
+    for (const h of graph.holdersOf(id)) ids.add(h.statementId);
+    for (const path of decisions.get(id)?.paths ?? []) for (const hop of path.hops) ids.add(hop.statementId);
+  }
+  return [...ids].sort().map((id) => ({ id }));
 }
 
 /** The report rows of this batch's exceptions, keyed by tenant key (JSON text). */
