@@ -4,6 +4,7 @@ import type { LoadedPolicy } from '../policy/schema.ts';
 import type { CompactGraph } from './graph.ts';
 import type { PolicyContext } from './policy-context.ts';
 import type { Decision } from './types.ts';
+import { FULL } from './units.ts';
 
 export function notInGraphDecision(
   id: string,
@@ -11,7 +12,7 @@ export function notInGraphDecision(
   ctx: PolicyContext,
   policy: LoadedPolicy,
 ): Decision {
-  const review = ctx.reviewUnknown && ctx.threshold.upperPast(100_000_000, false);
+  const review = ctx.reviewUnknown && ctx.threshold.upperPast(FULL, false);
   const verdict = review ? 'review' : 'allowed';
   return {
     id,
