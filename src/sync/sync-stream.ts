@@ -102,6 +102,8 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
       lastCursor = batch[batch.length - 1]!.cursor;
       counts.pages += batch.length;
       ctx.onPage?.(counts);
+      // PGlite answers without real I/O: let timers and signals (progress, SIGINT) run between commits
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const complete = counts.rejected === 0;
     await conn.transaction(async (tx) => {
