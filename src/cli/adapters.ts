@@ -92,8 +92,6 @@ export function createAdapters(
 
 /** Where `sync --demo` keeps its embedded database (and the audit's --demo reads it). */
 export const demoDir = (cwd: string): string => resolve(cwd, '.channelguard/demo');
-/** The demo's PGlite directory: `channelguard sync --demo` writes it, an audit `--demo` reads it. */
-export const demoDataDir = (cwd: string): string => join(demoDir(cwd), 'db');
 
 /** The embedded database `sync --demo` and `audit --demo` write (review and audit-log read it with --demo). */
 export const demoDataDir = (cwd: string): string => join(demoDir(cwd), 'db');
