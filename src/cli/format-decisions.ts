@@ -1,5 +1,6 @@
 // Decisions as jsonl, CSV or an aligned table. Pure: text in, text out; same decisions, same bytes.
 import type { Decision, WitnessPath } from '../evaluator/index.ts';
+import { columns } from './columns.ts';
 
 export type DecisionFormat = 'jsonl' | 'csv' | 'table';
 export const DECISION_FORMATS: readonly DecisionFormat[] = ['jsonl', 'csv', 'table'];
@@ -92,14 +93,9 @@ export function table(decisions: readonly Decision[]): string {
     `${d.lookThrough.verdict} ${range(d.lookThrough)}`,
     d.reasons.join(', '),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd() + '\n';
+
   const counts = (['restricted', 'review', 'allowed'] as const)
     .map((v) => `${decisions.filter((d) => d.decision === v).length} ${v}`)
     .join(', ');
-  return line(header) + rows.map(line).join('') + `\n${decisions.length} entities: ${counts}\n`;
+  return columns(header, rows).join('\n') + `\n\n${decisions.length} entities: ${counts}\n`;
 }

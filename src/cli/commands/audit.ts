@@ -14,6 +14,7 @@ import { KeyUnavailableError, loadSigningKey, PartitionError } from '../../repor
 import { openStore } from '../../store/index.ts';
 import { defaultWindow } from '../../sync/run-sync.ts';
 import { createAdapters, resolveAdapterConfigs, startDemo, type BuiltAdapters } from '../adapters.ts';
+import { columns } from '../columns.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loggerFor, type CliIo } from '../io.ts';
 import type { RegisterCommand } from '../registry.ts';
@@ -201,12 +202,6 @@ export function renderAudit(s: AuditSummary, demo: boolean): string {
     p.stale ? 'stale' : p.complete ? 'complete' : 'INCOMPLETE',
     p.report ? p.report.dir : `withheld (${p.withheld ?? 'not written'})`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    r
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   const out = [
     `audit ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s — run ${s.runId}, as of ${s.asOf}, policy ${s.policy.id} ${s.policy.version}`,
     `ownership: ${s.ownership.statements} statements from ${s.ownership.files} file(s)${s.ownership.issues ? `, ${s.ownership.issues} refused` : ''}`,
@@ -215,7 +210,7 @@ export function renderAudit(s: AuditSummary, demo: boolean): string {
     out.push(
       `sync: ${s.sync.status} (${s.sync.clouds.map((c) => `${c.cloud} ${c.tenants} tenants`).join(', ')})`,
     );
-  out.push('', line(header), ...rows.map(line), '');
+  out.push('', ...columns(header, rows), '');
   if (s.delta)
     out.push(
       `since run ${s.delta.previousRun}: ${s.delta.changed} of ${s.delta.compared} decisions changed (limit ${(s.delta.limit * 100).toFixed(1)}%)${s.delta.blocked ? ' — STOPPED by the delta guard' : ''}`,

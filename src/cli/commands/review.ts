@@ -19,6 +19,7 @@ import { EXIT } from '../exit-codes.ts';
 import { loggerFor, type CliIo } from '../io.ts';
 import { demoDataDir } from '../adapters.ts';
 import type { RegisterCommand } from '../registry.ts';
+import { columns } from '../columns.ts';
 
 interface StoreFlags {
   config?: string;
@@ -52,13 +53,7 @@ export async function withStore<T>(io: CliIo, flags: StoreFlags, fn: (db: Db) =>
 /** Pads columns for a terminal; plain tab-separated lines otherwise. */
 export function renderTable(io: CliIo, header: string[], rows: string[][]): string {
   if (!io.stdoutIsTTY) return rows.map((r) => r.join('\t') + '\n').join('');
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  return columns(header, rows).join('\n') + '\n';
 }
 
 const VERDICTS: readonly Verdict[] = ['restricted', 'review', 'allowed'];

@@ -15,6 +15,7 @@ import { createAdapters, resolveAdapterConfigs, startDemo, type BuiltAdapters } 
 import { EXIT } from '../exit-codes.ts';
 import { loggerFor, type CliIo } from '../io.ts';
 import type { RegisterCommand } from '../registry.ts';
+import { columns } from '../columns.ts';
 
 interface SyncFlags {
   cloud: string;
@@ -200,16 +201,9 @@ export function renderSummary(s: RunSummary, demoDataDir?: string): string {
     String(c.rejected),
     (c.durationMs / 1000).toFixed(1),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    r
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   const out = [
     `sync ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s (run ${s.runId}, usage ${s.window.start.slice(0, 10)}..${s.window.end.slice(0, 10)})`,
-    line(header),
-    ...rows.map(line),
+    ...columns(header, rows),
   ];
   if (s.failures.length > 0) {
     out.push('failures:');
