@@ -291,7 +291,7 @@ describe('channelguard explain', () => {
   it('explains the 50/50 case as allowed, and restricted with an inclusive threshold', async () => {
     const a = await run(['explain', 'de-rhinelake', ...ex, '--as-of', '2025-10-01']);
     assert.match(a.out, /ALLOWED/);
-    assert.match(a.out, /restricted holders: exactly 50%/);
+    assert.match(a.out, /held by restricted parties: exactly 50%/);
     const policy = write(
       'inclusive.json',
       JSON.stringify({ id: 'ofac', version: '1', threshold: { inclusive: true } }),

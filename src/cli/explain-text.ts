@@ -108,10 +108,10 @@ export function explainText(
     `Threshold: ${thresholdText(policy)}; method: ${policy.method}; aggregation: ${policy.aggregation}`,
   );
   lines.push(
-    `  cascade (control passes whole):  ${d.cascade.verdict.padEnd(10)} restricted holders: ${range(d.cascade)}`,
+    `  cascade (control passes whole):  ${(d.cascade.verdict + ':').padEnd(11)} held by restricted parties: ${range(d.cascade)}`,
   );
   lines.push(
-    `  look-through (multiplied):       ${d.lookThrough.verdict.padEnd(10)} effective restricted ownership: ${range(d.lookThrough)}`,
+    `  look-through (multiplied):       ${(d.lookThrough.verdict + ':').padEnd(11)} effective restricted ownership: ${range(d.lookThrough)}`,
   );
   lines.push('');
   lines.push('Why:');
