@@ -154,6 +154,36 @@ describe('audit --demo, end to end', function () {
     }
   });
 
+  it('ends partial (exit 3) when one cloud fails, and says so in that partner report only', async () => {
+    const r = await run(
+      cwd,
+      ['audit', '--demo', '--json', '--demo-throttle', 'gcp'],
+      new Date('2026-11-22T18:00:00Z'),
+    );
+    assert.equal(r.code, 3, r.stderr.slice(-2000));
+    const s = JSON.parse(r.stdout) as AuditSummary;
+    assert.equal(s.status, 'partial');
+    for (const p of s.partners) {
+      const manifest = JSON.parse(readFileSync(join(p.report!.dir, 'manifest.json'), 'utf8')) as {
+        dataComplete: boolean;
+      };
+      assert.equal(manifest.dataComplete, p.partner !== 'gcp', p.partner);
+      assert.equal(p.complete, p.partner !== 'gcp');
+    }
+  });
+
+  it('withholds every report of sources older than their maximum age (exit 5)', async () => {
+    const r = await run(cwd, ['audit', '--demo', '--json', '--skip-sync'], new Date('2026-12-30T12:00:00Z'));
+    assert.equal(r.code, 5, r.stderr.slice(-2000));
+    const s = JSON.parse(r.stdout) as AuditSummary;
+    assert.equal(s.status, 'stale');
+    for (const p of s.partners) {
+      assert.equal(p.stale, true);
+      assert.equal(p.report, undefined);
+      assert.match(p.withheld ?? '', /stale sources/);
+    }
+  });
+
   it('stops before writing any report when a policy change flips too many decisions, until --accept-delta', async () => {
     const policy = join(cwd, 'inclusive.json');
     // 50% or more: every 50/50 joint venture flips to restricted, with regions unchanged.
@@ -168,7 +198,7 @@ describe('audit --demo, end to end', function () {
     );
     const blocked = await run(
       cwd,
-      ['audit', '--demo', '--json', '--skip-sync', '--policy', policy],
+      ['audit', '--demo', '--json', '--policy', policy],
       new Date('2026-11-23T12:00:00Z'),
     );
     assert.equal(blocked.code, 4, blocked.stderr.slice(-2000));
@@ -181,7 +211,7 @@ describe('audit --demo, end to end', function () {
 
     const accepted = await run(
       cwd,
-      ['audit', '--demo', '--json', '--skip-sync', '--policy', policy, '--accept-delta'],
+      ['audit', '--demo', '--json', '--policy', policy, '--accept-delta'],
       new Date('2026-11-24T12:00:00Z'),
     );
     assert.equal(accepted.code, 0, accepted.stderr.slice(-2000));

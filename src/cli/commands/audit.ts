@@ -22,6 +22,7 @@ import type { RegisterCommand } from '../registry.ts';
 interface AuditFlags {
   demo?: boolean;
   demoTenants?: string;
+  demoThrottle?: string;
   config?: string;
   cloud: string;
   ownership?: string[];
@@ -52,6 +53,7 @@ export const registerAudit: RegisterCommand = (program: Command, io: CliIo, setE
       'run on the embedded demo data: marketplace fakes on loopback, bundled BODS graph, demo key',
     )
     .option('--demo-tenants <n>', 'demo world size (end-customer tenants)')
+    .option('--demo-throttle <clouds>', 'demo: these clouds answer 429 to every request (a failing source)')
     .option('--config <file>', 'channelguard.yaml (default: $CHANNELGUARD_CONFIG or ./channelguard.yaml)')
     .option('--cloud <clouds>', 'partners to audit: aws, gcp, azure (comma-separated) or all', 'all')
     .option(
@@ -120,6 +122,7 @@ export async function auditCommand(flags: AuditFlags, io: CliIo): Promise<number
       logger,
       clouds: partners,
       ...(tenants !== undefined ? { tenants } : {}),
+      ...(flags.demoThrottle !== undefined ? { throttle: parsePartners(flags.demoThrottle) } : {}),
     });
     built = demo;
     period = demo.window;
