@@ -11,7 +11,7 @@ import type { ShareView, WitnessHop, WitnessPath } from './types.ts';
 import { FULL, UNITS_PER_PERCENT } from './units.ts';
 
 export const MAX_PATHS = 5;
-const MAX_POPS = 64;
+const MAX_POPS = 32;
 const MAX_DEPTH = 32;
 
 interface Partial {
