@@ -21,7 +21,7 @@ import { openStore } from '../../src/store/open.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 
 /** requests per second each adapter is configured for: the "allowed rate" */
-const RATES: Record<Cloud, number> = { aws: 25, gcp: 30, azure: 1.25 };
+const RATES: Record<Cloud, number> = { aws: 25, gcp: 30, azure: 2.5 };
 const AZURE_PAGE = 1000;
 const PG_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 

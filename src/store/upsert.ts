@@ -3,11 +3,11 @@
 // because PostgreSQL refuses to update one row twice in a single statement.
 //
 // The rows travel as one JSON parameter expanded by jsonb_to_recordset: one parameter instead of
-// rows × columns, which measured about twice as fast as a VALUES list on PGlite and keeps clear of
+// rows × columns, measured faster than a VALUES list on PGlite, and clear of
 // the 65,535-parameter limit whatever the batch size.
 import type { Db } from './db.ts';
 
-export const UPSERT_BATCH = 1000;
+export const UPSERT_BATCH = 250;
 
 export interface UpsertSpec {
   table: string;
@@ -48,6 +48,9 @@ export async function upsertRows(
   const sql = statement(spec);
   for (let at = 0; at < all.length; at += batchSize) {
     await db.query(sql, [JSON.stringify(all.slice(at, at + batchSize))]);
+    // PGlite runs each statement synchronously on this thread: between statements, let network
+    // replies and timers in, so a large write does not stall the sources being read meanwhile
+    if (db.kind === 'pglite' && at + batchSize < all.length) await new Promise<void>((r) => setImmediate(r));
   }
   return all.length;
 }
