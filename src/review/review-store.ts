@@ -296,6 +296,7 @@ export async function recordOutcomes(
       );
       const prior = new Map(rows.map((r) => [r.subject, r.decision]));
       const audit: AuditEntry[] = [];
+      const changedRows: typeof chunk = [];
       for (const o of chunk) {
         const from = prior.get(o.subject);
         if (from === o.decision) continue;
@@ -305,13 +306,22 @@ export async function recordOutcomes(
           subject: o.subject,
           payload: { from: from ?? null, to: o.decision, reasons: o.reasons, runId: ctx.runId ?? null },
         });
+        changedRows.push(o);
+      }
+      // one statement per chunk: a large first run changes every outcome at once
+      if (changedRows.length > 0)
         await tx.query(
-          `INSERT INTO outcomes (subject, decision, reasons, updated_at) VALUES ($1,$2,$3,$4)
+          `INSERT INTO outcomes (subject, decision, reasons, updated_at)
+           SELECT s, d, r::jsonb, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, d, r)
            ON CONFLICT (subject) DO UPDATE SET decision = EXCLUDED.decision, reasons = EXCLUDED.reasons,
              updated_at = EXCLUDED.updated_at`,
-          [o.subject, o.decision, JSON.stringify(o.reasons), ctx.at],
+          [
+            changedRows.map((o) => o.subject),
+            changedRows.map((o) => o.decision),
+            changedRows.map((o) => JSON.stringify(o.reasons)),
+            ctx.at,
+          ],
         );
-      }
       await appendAudit(tx, audit);
       return audit.length;
     });
