@@ -160,7 +160,7 @@ async function decideBatch(
     for (const d of decide(ctx.loaded, ctx.policy, [...needed].sort())) decisions.set(d.id, d);
 
   // 3. Tenant decisions, determinations, evidence; the rows to write.
-  const rows: unknown[][] = [];
+  const rows: Array<{ tenantKey: string; decision: string; entityId: string | null; reasons: string }> = [];
   const reviewItems: ReviewItemInput[] = [];
   const outcomes: Array<{ subject: string; decision: TenantDecision['decision']; reasons: string[] }> = [];
   const flagged: string[] = [];
@@ -194,15 +194,12 @@ async function decideBatch(
       if (td.decision === 'restricted') restricted.push(tenant.tenantKey);
       exceptions.push({ tenant, td });
     }
-    rows.push([
-      ctx.runId,
-      ctx.partner,
-      tenant.tenantKey,
-      td.decision,
-      td.entityId ?? null,
-      ctx.stale,
-      JSON.stringify(td.reasons),
-    ]);
+    rows.push({
+      tenantKey: tenant.tenantKey,
+      decision: td.decision,
+      entityId: td.entityId ?? null,
+      reasons: JSON.stringify(td.reasons),
+    });
   }
 
   await ctx.db.transaction(async (tx) => {
@@ -225,19 +222,24 @@ async function decideBatch(
         cleared,
       ]);
     const reports = await exceptionRows(tx, ctx, exceptions);
-    const values: unknown[] = [];
-    const tuples = rows.map((r, i) => {
-      values.push(...r, reports.get(r[2] as string) ?? null);
-      const b = i * 8;
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7}::jsonb,$${b + 8}::jsonb)`;
-    });
-    if (tuples.length > 0)
+    // Column arrays, not a VALUES list: one statement for any batch size (no 65,535-parameter limit).
+    if (rows.length > 0)
       await tx.query(
         `INSERT INTO audit_decisions (run_id, partner, tenant_key, decision, entity_id, stale, reasons, report)
-         VALUES ${tuples.join(',')}
+         SELECT $1, $2, k, d, e, $3, r::jsonb, rep::jsonb
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(k, d, e, r, rep)
          ON CONFLICT (run_id, partner, tenant_key) DO UPDATE SET decision = EXCLUDED.decision,
            entity_id = EXCLUDED.entity_id, stale = EXCLUDED.stale, reasons = EXCLUDED.reasons, report = EXCLUDED.report`,
-        values,
+        [
+          ctx.runId,
+          ctx.partner,
+          ctx.stale,
+          rows.map((r) => r.tenantKey),
+          rows.map((r) => r.decision),
+          rows.map((r) => r.entityId),
+          rows.map((r) => r.reasons),
+          rows.map((r) => reports.get(r.tenantKey) ?? null),
+        ],
       );
   });
   const wctx = { at: ctx.now, actor: 'channelguard-audit', runId: ctx.runId };
