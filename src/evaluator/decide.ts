@@ -87,8 +87,12 @@ export function decide(d: DecideContext, v: number): Decision {
   if (f & F_CONFLICT) flags.push('conflicting-statements');
   if (res.capped[v]) flags.push('iteration-capped');
   reasons.push(...flags);
-  // paths witness a restriction or a review; an allowed decision has nothing to witness
-  const { paths, truncated } = decision === 'allowed' ? { paths: [], truncated: false } : witnessPaths(d, v);
+  // Paths witness a restriction or a review, and an allowed decision whose figures come near the
+  // threshold (at least half of it: a 50% stake that stays allowed at "more than 50%"). Small
+  // minority stakes are not traced: on large graphs that search would cost more than the rest.
+  const reached = Math.max(res.cHi[v]!, res.hi[v]!) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
+  const { paths, truncated } =
+    decision === 'allowed' && !reached ? { paths: [], truncated: false } : witnessPaths(d, v);
   if (truncated) reasons.push('paths-truncated');
 
   const name = g.nameOfNode(node);

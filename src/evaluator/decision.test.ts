@@ -276,3 +276,22 @@ describe('evaluate: options.ids', () => {
     assert.ok(d?.reasons.includes('not-in-graph'));
   });
 });
+
+describe('evaluate: witness paths of allowed decisions', () => {
+  it('an allowed decision at the threshold carries the path to the restricted holder', () => {
+    const d = run([cn('C'), us('U'), T], [rel('C', 'T', 50), rel('U', 'T', 50)]).get('T')!;
+    assert.equal(d.decision, 'allowed');
+    assert.deepEqual(
+      d.paths.map((p) => [p.root, p.hops.map((h) => [h.holder, h.share.min])]),
+      [['C', [['C', 50]]]],
+    );
+  });
+
+  it('an entity no restricted party comes near has no path', () => {
+    const small = run([cn('C'), us('U'), T], [rel('C', 'T', 10), rel('U', 'T', 90)]).get('T')!;
+    assert.equal(small.decision, 'allowed');
+    assert.deepEqual(small.paths, []);
+    const clean = run([us('U'), T], [rel('U', 'T', 100)]).get('T')!;
+    assert.deepEqual(clean.paths, []);
+  });
+});
