@@ -5,47 +5,28 @@ import { createHash } from 'node:crypto';
 import type { DemoTenant, DemoWorld } from '../demo/world-types.ts';
 import type { AwsFakeState, FakeAgreement, FakeInvoice, FakeObject } from './fake.ts';
 import { FEED_FOLDERS } from './client.ts';
+import { REQUIRED_COLUMNS } from './feeds.ts';
 
 export const DEMO_PROPOSER = '999988887777';
 export const DEMO_BUCKET = 'channelguard-demo-feeds';
 /** the `feeds` setting that reads the demo bucket */
 export const DEMO_FEEDS = `s3://${DEMO_BUCKET}/`;
 
-export const ACCOUNT_COLUMNS = [
-  'account_id',
-  'aws_account_id',
-  'encrypted_account_id',
-  'mailing_address_id',
-  'tax_address_id',
-  'tax_registration_number',
-  'tax_legal_name',
-  'valid_from',
-] as const;
-export const ADDRESS_COLUMNS = [
-  'address_id',
-  'email_domain',
-  'company_name',
-  'country_code',
+// The demo writes every column the adapter requires (feeds.ts) and a few it ignores, as real feeds do.
+export const ACCOUNT_COLUMNS: readonly string[] = REQUIRED_COLUMNS.account;
+export const ADDRESS_COLUMNS: readonly string[] = [
+  ...REQUIRED_COLUMNS.address.slice(0, -1),
   'state_or_region',
   'city',
   'postal_code',
   'address_line_1',
   'valid_from',
-] as const;
-export const BILLING_COLUMNS = [
-  'billing_event_id',
-  'transaction_type',
-  'action',
-  'from_account_id',
-  'to_account_id',
-  'end_user_account_id',
-  'product_id',
-  'amount',
-  'currency',
-  'invoice_date',
+];
+export const BILLING_COLUMNS: readonly string[] = [
+  ...REQUIRED_COLUMNS['billing-event'],
   'usage_period_start_date',
   'usage_period_end_date',
-] as const;
+];
 
 const STATUS: Record<DemoTenant['status'], string> = {
   active: 'ACTIVE',

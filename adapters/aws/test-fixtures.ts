@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AwsFakeState, FakeAgreement, FakeObject } from './fake.ts';
+import { REQUIRED_COLUMNS } from './feeds.ts';
 
 export const DE_ACCOUNT = '111122223333'; // German company: tax name, VAT id, an older name delivered late
 export const US_ACCOUNT = '444455556666'; // US company: AWS gives no tax legal name; paid for by PAYER
@@ -44,29 +45,9 @@ export function filler(count: number, from = 1000): FakeAgreement[] {
 }
 
 const csv = (rows: string[][]) => rows.map((r) => r.join(',')).join('\n') + '\n';
-const ACCOUNT_HEADER = [
-  'account_id',
-  'aws_account_id',
-  'encrypted_account_id',
-  'mailing_address_id',
-  'tax_address_id',
-  'tax_registration_number',
-  'tax_legal_name',
-  'valid_from',
-];
+const ACCOUNT_HEADER = [...REQUIRED_COLUMNS.account];
 const ADDRESS_HEADER = ['address_id', 'email_domain', 'company_name', 'country_code', 'city', 'valid_from'];
-const BILLING_HEADER = [
-  'billing_event_id',
-  'transaction_type',
-  'action',
-  'from_account_id',
-  'to_account_id',
-  'end_user_account_id',
-  'product_id',
-  'amount',
-  'currency',
-  'invoice_date',
-];
+const BILLING_HEADER = [...REQUIRED_COLUMNS['billing-event']];
 
 export function tinyState(extraAgreements: FakeAgreement[] = []): AwsFakeState {
   const objects: FakeObject[] = [
