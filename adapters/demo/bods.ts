@@ -67,10 +67,10 @@ export function bodsEntity(c: DemoCompany, extra: { hqCountry?: string; listed?:
   };
 }
 
-export function bodsRelationship(
+function relationshipStatement(
   id: string,
-  holder: string,
   subject: string,
+  interestedParty: unknown,
   share: Record<string, number>,
 ): unknown {
   return {
@@ -84,7 +84,7 @@ export function bodsRelationship(
     recordDetails: {
       isComponent: false,
       subject,
-      interestedParty: holder,
+      interestedParty,
       interests: [
         { type: 'shareholding', directOrIndirect: 'direct', beneficialOwnershipOrControl: false, share },
       ],
@@ -92,31 +92,17 @@ export function bodsRelationship(
   };
 }
 
+export function bodsRelationship(
+  id: string,
+  holder: string,
+  subject: string,
+  share: Record<string, number>,
+): unknown {
+  return relationshipStatement(id, subject, holder, share);
+}
+
 /** The owner is not known: BODS `interestedParty: {reason: "unknown"}`. */
 export function bodsUnknownOwner(id: string, subject: string): unknown {
-  return {
-    statementId: statementId(id),
-    declarationSubject: subject,
-    statementDate: DATE,
-    publicationDetails: publication,
-    recordId: id,
-    recordStatus: 'new',
-    recordType: 'relationship',
-    recordDetails: {
-      isComponent: false,
-      subject,
-      interestedParty: {
-        reason: 'unknown',
-        description: 'The owner of the majority stake is not disclosed.',
-      },
-      interests: [
-        {
-          type: 'shareholding',
-          directOrIndirect: 'direct',
-          beneficialOwnershipOrControl: false,
-          share: { minimum: 50, maximum: 100 },
-        },
-      ],
-    },
-  };
+  const owner = { reason: 'unknown', description: 'The owner of the majority stake is not disclosed.' };
+  return relationshipStatement(id, subject, owner, { minimum: 50, maximum: 100 });
 }
