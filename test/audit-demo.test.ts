@@ -10,6 +10,7 @@ import { generateDemoWorld } from '../adapters/demo/world.ts';
 import type { AuditSummary } from '../src/audit/types.ts';
 import type { CliIo } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
+import { openStore } from '../src/store/index.ts';
 
 const PUBLIC_KEY = fileURLToPath(new URL('../data/demo/keys/demo-signing.pub', import.meta.url));
 
@@ -218,5 +219,21 @@ describe('audit --demo, end to end', function () {
     const a = JSON.parse(accepted.stdout) as AuditSummary;
     const changed = a.partners.reduce((n, p) => n + p.report!.counts.changed + p.report!.counts.new, 0);
     assert.ok(changed > 0, 'the accepted run reports no changed rows');
+  });
+});
+
+describe('audit without a signing key', () => {
+  it('exits 69 naming the missing key before it syncs or decides anything', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cg-audit-nokey-'));
+    const example = fileURLToPath(new URL('../data/example/ownership.json', import.meta.url));
+    const r = await run(cwd, ['audit', '--skip-sync', '--ownership', example, '--json']);
+    assert.equal(r.code, 69, r.stdout + r.stderr);
+    assert.match(r.stderr, /key/i);
+    assert.match(r.stderr, /no report was written/);
+    assert.equal(r.stdout, '');
+    const db = await openStore({ dataDir: join(cwd, '.channelguard', 'db') });
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_runs');
+    await db.close();
+    assert.equal(rows[0]!.n, 0, 'the run started before the key was checked');
   });
 });

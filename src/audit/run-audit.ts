@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CLOUDS, type Cloud } from '../adapter.ts';
 import { fileSha256, loadOwnership, type LoadedOwnership } from '../ownership/load.ts';
-import type { SnapshotRef } from '../report/index.ts';
+import type { SigningKey, SnapshotRef } from '../report/index.ts';
 import { createEntityIndex, type EntityIndex } from '../resolve/index.ts';
 import { closeStaleReviewItems, loadDeterminations } from '../review/index.ts';
 import { runSync } from '../sync/run-sync.ts';
@@ -47,6 +47,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
   };
   const log = o.logger.child({ run: runId });
 
+  // The signing keys first: without one no report can be written, so fail before any sync or decide work.
+  const keys = new Map<Cloud, SigningKey>();
+  for (const partner of o.partners) keys.set(partner, await o.signingKey(partner));
   const hashes = await Promise.all(o.ownershipFiles.map((f) => fileSha256(f)));
   const ownershipSha256 = createHash('sha256').update(hashes.join('\n')).digest('hex');
   await o.db.query(`UPDATE audit_runs SET status = 'abandoned', finished_at = $1 WHERE status = 'running'`, [
@@ -202,7 +205,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
           runId,
           partner: p.partner,
           reportsDir: o.reportsDir,
-          signingKey: await o.signingKey(p.partner),
+          signingKey: keys.get(p.partner)!,
           policy: o.policy,
           asOf: o.asOf,
           period: o.period,

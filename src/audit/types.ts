@@ -27,7 +27,7 @@ export interface AuditOptions {
   asOf: string;
   /** reports go to `${reportsDir}/${partner}/${runId}/` */
   reportsDir: string;
-  /** loaded only when reports are about to be written: no key, no report (and exit 69) */
+  /** loaded for every partner before any work: no key, no run (and exit 69) */
   signingKey: (partner: Cloud) => Promise<SigningKey>;
   /** hours; a source older than this is stale */
   maxAgeHours: Readonly<Record<Cloud, number>>;
