@@ -101,16 +101,7 @@ export async function verifyAuditLog(
   let prevHash = GENESIS_HASH;
   let count = 0;
   for (;;) {
-    const { rows } = await db.query<{
-      seq: string | number;
-      at: string;
-      actor: string;
-      action: string;
-      subject: string;
-      payload: string;
-      prev_hash: string;
-      hash: string;
-    }>(
+    const { rows } = await db.query<AuditLogRow>(
       'SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2',
       [expectedSeq, pageSize],
     );
@@ -155,18 +146,24 @@ export async function auditHead(db: Db): Promise<{ seq: number; hash: string } |
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
 }
 
+/** An audit_log row as the database returns it (seq may come back as text). */
+interface AuditLogRow {
+  seq: string | number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
 /** Rows for one subject (review show), oldest first. */
 export async function auditRowsFor(db: Db, subject: string, limit = 200): Promise<AuditRow[]> {
-  const { rows } = await db.query<{
-    seq: string | number;
-    at: string;
-    actor: string;
-    action: string;
-    subject: string;
-    payload: string;
-    prev_hash: string;
-    hash: string;
-  }>('SELECT * FROM audit_log WHERE subject = $1 ORDER BY seq LIMIT $2', [subject, limit]);
+  const { rows } = await db.query<AuditLogRow>(
+    'SELECT * FROM audit_log WHERE subject = $1 ORDER BY seq LIMIT $2',
+    [subject, limit],
+  );
   return rows.map((r) => ({
     seq: Number(r.seq),
     at: r.at,
