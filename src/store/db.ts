@@ -33,6 +33,28 @@ function wrap(err: unknown, what: string): StoreError {
   return new StoreError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
 
+/** Runs fn; a driver error becomes a StoreError saying what failed. */
+async function guarded(what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    throw wrap(err, what);
+  }
+}
+
+async function runQuery<R>(
+  conn: { query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }> },
+  sql: string,
+  params?: unknown[],
+): Promise<QueryResult<R>> {
+  try {
+    const r = await conn.query(sql, params);
+    return { rows: r.rows as R[] };
+  } catch (err) {
+    throw wrap(err, 'query failed');
+  }
+}
+
 export async function openDb(options: OpenOptions): Promise<Db> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
   return openPglite(options.dataDir ?? 'memory://');
@@ -52,21 +74,8 @@ async function openPglite(dataDir: string): Promise<Db> {
   };
   const make = (conn: Queryable, inTx: boolean): Db => ({
     kind: 'pglite',
-    async query<R>(sql: string, params?: unknown[]) {
-      try {
-        const r = await conn.query(sql, params);
-        return { rows: r.rows as R[] };
-      } catch (err) {
-        throw wrap(err, 'query failed');
-      }
-    },
-    async exec(sql: string) {
-      try {
-        await conn.exec(sql);
-      } catch (err) {
-        throw wrap(err, 'statement failed');
-      }
-    },
+    query: (sql, params) => runQuery(conn, sql, params),
+    exec: (sql) => guarded('statement failed', () => conn.exec(sql)),
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (inTx) return fn(make(conn, true));
       return pg.transaction((tx) => fn(make(tx as unknown as Queryable, true)));
@@ -96,21 +105,8 @@ async function openPostgres(url: string): Promise<Db> {
   // transactions run BEGIN/COMMIT on itself; 'tx' is inside BEGIN already (nested calls join it).
   const make = (conn: Client, mode: 'pool' | 'session' | 'tx'): Db => ({
     kind: 'postgres',
-    async query<R>(sql: string, params?: unknown[]) {
-      try {
-        const r = await conn.query(sql, params);
-        return { rows: r.rows as R[] };
-      } catch (err) {
-        throw wrap(err, 'query failed');
-      }
-    },
-    async exec(sql: string) {
-      try {
-        await conn.query(sql);
-      } catch (err) {
-        throw wrap(err, 'statement failed');
-      }
-    },
+    query: (sql, params) => runQuery(conn, sql, params),
+    exec: (sql) => guarded('statement failed', () => conn.query(sql)),
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (mode === 'tx') return fn(make(conn, 'tx'));
       const client = mode === 'session' ? null : await pool.connect();
