@@ -3,6 +3,7 @@
 // CHANNELGUARD_SKIP_PG=1: a missing server fails the tests loudly instead of skipping them.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openStore, type Db } from '../src/store/index.ts';
 
 export const PG_URL = process.env['CHANNELGUARD_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const SKIP_PG = process.env['CHANNELGUARD_SKIP_PG'] === '1';
@@ -53,3 +54,22 @@ export const postgresBackend: Backend = {
 };
 
 export const backends: Backend[] = SKIP_PG ? [pgliteBackend] : [pgliteBackend, postgresBackend];
+
+/**
+ * Mocha hooks giving each test of the enclosing describe a fresh, migrated store on `backend`,
+ * closed and dropped afterwards. Returns the accessor for the current test's store.
+ */
+export function useFreshStore(backend: Backend): () => Db {
+  let db: Db | undefined;
+  let drop: () => Promise<void> = async () => {};
+  beforeEach(async () => {
+    const loc = await backend.create();
+    drop = loc.drop;
+    db = await openStore(loc.databaseUrl ? { databaseUrl: loc.databaseUrl } : { dataDir: loc.dataDir! });
+  });
+  afterEach(async () => {
+    await db?.close();
+    await drop();
+  });
+  return () => db!;
+}

@@ -20,7 +20,7 @@ import {
   writeTenants,
   writeUsage,
 } from '../src/store/index.ts';
-import { SKIP_PG, backends, postgresBackend } from './store-backends.ts';
+import { SKIP_PG, backends, postgresBackend, useFreshStore } from './store-backends.ts';
 import { tenantRecord, usageRecord } from './sync-fixtures.ts';
 
 const stamp = (runId: string, seenAt = '2026-01-02T00:00:00.000Z') => ({ runId, seenAt });
@@ -50,16 +50,10 @@ describe('store: migrations folder', () => {
 
 for (const backend of backends) {
   describe(`store on ${backend.name}`, () => {
+    const store = useFreshStore(backend);
     let db: Db;
-    let drop: () => Promise<void>;
-    beforeEach(async () => {
-      const loc = await backend.create();
-      drop = loc.drop;
-      db = await openStore(loc.databaseUrl ? { databaseUrl: loc.databaseUrl } : { dataDir: loc.dataDir! });
-    });
-    afterEach(async () => {
-      await db.close();
-      await drop();
+    beforeEach(() => {
+      db = store();
     });
 
     it('migrates once: a second run applies nothing and every core table exists', async () => {

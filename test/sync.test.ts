@@ -6,7 +6,7 @@ import type { Db } from '../src/store/db.ts';
 import { getCursor, openStore, recentRuns, sourceStatus } from '../src/store/index.ts';
 import { cursorKey } from '../src/sync/sync-stream.ts';
 import { defaultWindow, runSync } from '../src/sync/run-sync.ts';
-import { SKIP_PG, backends, postgresBackend } from './store-backends.ts';
+import { SKIP_PG, backends, postgresBackend, useFreshStore } from './store-backends.ts';
 import { createFakeAdapter, tenantRecord } from './sync-fixtures.ts';
 
 const WINDOW = { start: '2026-01-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z' };
@@ -31,16 +31,10 @@ describe('defaultWindow', () => {
 
 for (const backend of backends) {
   describe(`runSync on ${backend.name}`, () => {
+    const store = useFreshStore(backend);
     let db: Db;
-    let drop: () => Promise<void>;
-    beforeEach(async () => {
-      const loc = await backend.create();
-      drop = loc.drop;
-      db = await openStore(loc.databaseUrl ? { databaseUrl: loc.databaseUrl } : { dataDir: loc.dataDir! });
-    });
-    afterEach(async () => {
-      await db.close();
-      await drop();
+    beforeEach(() => {
+      db = store();
     });
 
     it('writes every cloud, records complete sources and an ok run', async () => {
