@@ -13,7 +13,7 @@ status=0
 npx channelguard audit --config /etc/channelguard/channelguard.yaml || status=$?
 case "$status" in
   0) ;;                                  # clean run, reports written
-  1) echo "restricted tenants reported" >&2 ;;
+  1) echo "restricted tenants found (only with --fail-on)" >&2 ;;
   3) echo "partial: a source failed; its results are marked incomplete" >&2 ;;
   4) echo "delta guard: too many decisions changed; review, then re-run with --accept-delta" >&2 ;;
   5) echo "stale sources: affected reports were not written" >&2 ;;
