@@ -103,25 +103,25 @@ export class ReportError extends ChannelguardError {
   override readonly name: string = 'ReportError';
 }
 
-const SECRET_PATTERNS: RegExp[] = [
-  /(authorization["']?\s*[:=]\s*["']?)(bearer\s+)?[^\s"',;]+/gi,
-  /(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi,
-  /((?:secret|password|passwd|token|api[_-]?key|private[_-]?key|client[_-]?secret|access[_-]?key(?:[_-]?id)?|session[_-]?token)["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
-  /(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+(@)/gi,
-  /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+/** Credential shapes, each with how to keep the text around it: `$1` is the key, kept; the value goes. */
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/(authorization["']?\s*[:=]\s*["']?)(?:bearer\s+)?[^\s"',;]+/gi, '$1[redacted]'],
+  [/(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, '$1[redacted]'],
+  [
+    /((?:secret|password|passwd|api[_-]?key|private[_-]?key|client[_-]?secret|access[_-]?key(?:[_-]?id)?)["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+    '$1[redacted]',
+  ],
+  // a token is long: "page token: could not be read" is prose, not a secret
+  [/((?:token|session[_-]?token|access[_-]?token)["']?\s*[:=]\s*["']?)[^\s"',;&]{12,}/gi, '$1[redacted]'],
+  [/(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+@/gi, '$1[redacted]@'],
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '[redacted]'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[redacted]'],
 ];
 
 /** Removes anything that looks like a credential from a string. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const re of SECRET_PATTERNS) {
-    out = out.replace(re, (match: string, p1?: string, _p2?: string, p3?: string) => {
-      if (typeof p1 !== 'string' || p1 === match) return '[redacted]';
-      if (typeof p3 === 'string' && p3 === '@') return `${p1}[redacted]@`;
-      return `${p1}[redacted]`;
-    });
-  }
+  for (const [re, replacement] of SECRET_PATTERNS) out = out.replace(re, replacement);
   return out;
 }
 
