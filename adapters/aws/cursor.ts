@@ -11,6 +11,18 @@ const tenantCursor = z.strictObject({
   agreements: instant.optional(),
   /** the newest feed file LastModified already written */
   feeds: instant.optional(),
+  /**
+   * A run stopped midway: every account up to `after` (in key order) was written as of this run's
+   * marks; the accounts after it are still as of the marks above (or never written: `fromStart`).
+   */
+  partial: z
+    .strictObject({
+      after: z.string().min(1),
+      agreements: instant.optional(),
+      feeds: instant.optional(),
+      fromStart: z.literal(true).optional(),
+    })
+    .optional(),
 });
 
 const usageCursor = z.strictObject({
@@ -47,11 +59,21 @@ export const parseTenantCursor = (text: string | undefined) => parse(tenantCurso
 export const parseUsageCursor = (text: string | undefined) => parse(usageCursor, text, 'usage');
 
 /** Keys in a fixed order so the same marks give the same bytes. */
-export function formatCursor(marks: Record<string, string | undefined>): string {
-  const out: Record<string, string | number> = { v: 1 };
+export function formatCursor(
+  marks: Record<string, string | undefined>,
+  partial?: NonNullable<TenantCursor['partial']>,
+): string {
+  const out: Record<string, unknown> = { v: 1 };
   for (const k of Object.keys(marks).sort()) {
     const v = marks[k];
     if (v !== undefined) out[k] = v;
+  }
+  if (partial !== undefined) {
+    const p: Record<string, unknown> = { after: partial.after };
+    if (partial.agreements !== undefined) p['agreements'] = partial.agreements;
+    if (partial.feeds !== undefined) p['feeds'] = partial.feeds;
+    if (partial.fromStart) p['fromStart'] = true;
+    out['partial'] = p;
   }
   return JSON.stringify(out);
 }

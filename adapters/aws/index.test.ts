@@ -42,7 +42,11 @@ describe('aws adapter against the fake', () => {
   const adapters: AwsAdapter[] = [];
   let logger = createMemoryLogger();
 
-  async function setup(state: AwsFakeState = tinyState(), extra: AwsConfigInput = {}) {
+  async function setup(
+    state: AwsFakeState = tinyState(),
+    extra: AwsConfigInput = {},
+    spill?: { runSize: number; fanIn: number },
+  ) {
     const fake = await startAwsFake({ state });
     fakes.push(fake);
     const config = resolveAwsConfig(
@@ -61,6 +65,7 @@ describe('aws adapter against the fake', () => {
       logger,
       clock: () => NOW,
       credentials: { accessKeyId: 'AKIDADAPTERTEST00001', secretAccessKey: SECRET },
+      ...(spill ? { spill } : {}),
     });
     adapters.push(adapter);
     return { fake, adapter };
@@ -74,7 +79,7 @@ describe('aws adapter against the fake', () => {
     for (const f of fakes.splice(0)) await f.close();
   });
 
-  it('joins agreements and feeds into one record per account, sorted, cursor on the last page only', async () => {
+  it('joins agreements and feeds into one record per account, sorted, a resumable cursor on every page', async () => {
     const { adapter } = await setup();
     await adapter.health();
     const { items, cursors } = await drain(adapter.tenants());
@@ -82,7 +87,9 @@ describe('aws adapter against the fake', () => {
       items.map((t) => t.tenantKey),
       [DE_ACCOUNT, FEED_ONLY_ACCOUNT, US_ACCOUNT, PAYER_ACCOUNT],
     );
-    assert.deepEqual(cursors.slice(0, -1), [undefined]);
+    assert.deepEqual(cursors.slice(0, -1), [
+      `{"v":1,"partial":{"after":"${FEED_ONLY_ACCOUNT}","agreements":"2025-03-01T00:02:00.000Z","feeds":"2025-05-02T06:00:00.000Z","fromStart":true}}`,
+    ]);
     assert.equal(
       cursors.at(-1),
       '{"v":1,"agreements":"2025-03-01T00:02:00.000Z","feeds":"2025-05-02T06:00:00.000Z"}',
@@ -169,6 +176,72 @@ describe('aws adapter against the fake', () => {
       'the changed tenant comes back whole, with all its agreements',
     );
     assert.match(next.cursors.at(-1) ?? '', /"agreements":"2025-06-01T00:00:00.000Z"/);
+  });
+
+  it('resumes a run stopped after a page: the rest once, and what changed before the stop again', async () => {
+    const full = await drain((await setup()).adapter.tenants());
+    const stopped = full.cursors[0];
+    assert.ok(stopped);
+    // nothing changed: the resumed run gives only the accounts after the stop, then the full cursor
+    const resumed = await drain((await setup()).adapter.tenants({ cursor: stopped }));
+    assert.deepEqual(
+      resumed.items.map((t) => t.tenantKey),
+      [US_ACCOUNT, PAYER_ACCOUNT],
+    );
+    assert.deepEqual(resumed.items, full.items.slice(2));
+    assert.equal(resumed.cursors.at(-1), full.cursors.at(-1));
+    // an account written before the stop that changed since comes back too, and only it
+    const changed = tinyState([
+      agreement(3, DE_ACCOUNT, { lastUpdateTime: Date.parse('2025-06-01T00:00:00Z') / 1000 }),
+    ]);
+    const again = await drain((await setup(changed)).adapter.tenants({ cursor: stopped }));
+    assert.deepEqual(
+      again.items.map((t) => t.tenantKey),
+      [DE_ACCOUNT, US_ACCOUNT, PAYER_ACCOUNT],
+    );
+    // an incremental run stopped midway keeps its base marks: what it had not reached stays owed
+    const base = full.cursors.at(-1)!;
+    const later = tinyState([
+      agreement(3, DE_ACCOUNT, { lastUpdateTime: Date.parse('2025-06-01T00:00:00Z') / 1000 }),
+      agreement(4, US_ACCOUNT, { lastUpdateTime: Date.parse('2025-06-02T00:00:00Z') / 1000 }),
+    ]);
+    const inc = await drain((await setup(later, { recordsPerPage: 1 })).adapter.tenants({ cursor: base }));
+    assert.deepEqual(
+      inc.items.map((t) => t.tenantKey),
+      [DE_ACCOUNT, US_ACCOUNT],
+    );
+    const stoppedInc = inc.cursors[0];
+    assert.ok(stoppedInc);
+    const rest = await drain((await setup(later)).adapter.tenants({ cursor: stoppedInc }));
+    assert.deepEqual(
+      rest.items.map((t) => t.tenantKey),
+      [US_ACCOUNT],
+    );
+    assert.equal(rest.cursors.at(-1), inc.cursors.at(-1));
+  });
+
+  it('keeps no per-account index: what it holds in memory is the same for 600 and for 6,000 accounts', async () => {
+    const peaks: number[] = [];
+    for (const n of [600, 6000]) {
+      logger = createMemoryLogger();
+      const { adapter } = await setup(
+        tinyState(filler(n)),
+        { describeAgreements: false, recordsPerPage: 100 },
+        { runSize: 250, fanIn: 4 },
+      );
+      let largest = 0;
+      let count = 0;
+      for await (const p of adapter.tenants()) {
+        largest = Math.max(largest, p.items.length);
+        count += p.items.length;
+      }
+      assert.equal(count, n + 4);
+      assert.equal(largest, 100, 'records are handed over a page at a time');
+      const joined = logger.records.find((r) => r.msg === 'tenants joined');
+      assert.ok(joined, 'the join reports what it held');
+      peaks.push(Number(joined['stagedInMemoryPeak']));
+    }
+    assert.deepEqual(peaks, [250, 250], 'staging holds at most one run, whatever the number of accounts');
   });
 
   it('fails the run (no cursor) when DescribeAgreement keeps failing, instead of yielding a partial record', async () => {

@@ -1,5 +1,6 @@
 // The AWS marketplace adapter: Agreement API + seller data feeds (+ Bedrock catalog for model ids).
 import type { AdapterDeps, MarketplaceAdapter } from '../../src/adapter.ts';
+import type { SpillOptions } from '../../src/sync/spill-sort.ts';
 import { createAwsClient } from './client.ts';
 import type { AwsClient, AwsCredentials } from './client.ts';
 import type { AwsConfig } from './config.ts';
@@ -16,6 +17,8 @@ export { USAGE_SOURCE } from './usage.ts';
 export interface AwsAdapterDeps extends AdapterDeps {
   /** for tests and fakes; unset = the SDK's default credential chain */
   credentials?: AwsCredentials;
+  /** where and how much the tenant join spills to disk (default: the OS temp folder, 20,000 rows) */
+  spill?: SpillOptions;
 }
 
 export interface AwsAdapter extends MarketplaceAdapter {
@@ -28,7 +31,11 @@ export function createAwsAdapter(config: AwsConfig, deps: AwsAdapterDeps): AwsAd
     logger: deps.logger,
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
   });
-  const run = { logger: deps.logger.child({ cloud: 'aws' }), clock: deps.clock ?? (() => new Date()) };
+  const run = {
+    logger: deps.logger.child({ cloud: 'aws' }),
+    clock: deps.clock ?? (() => new Date()),
+    ...(deps.spill ? { spill: deps.spill } : {}),
+  };
   const sources: string[] = [SOURCES.search];
   if (config.describeAgreements) sources.push(SOURCES.describe);
   if (config.invoiceLineItems) sources.push(SOURCES.invoices);

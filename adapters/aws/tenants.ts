@@ -1,24 +1,34 @@
 // Tenants: one record per buyer AWS account, joining the Agreement API with the account, address
-// and billing-event feeds. The sources are unsorted, so the join keeps compact per-account indexes
-// (bounded by the number of accounts, not by rows read); records are then built and yielded a page
-// at a time, DescribeAgreement running only for the agreements of the page being built.
+// and billing-event feeds. The sources are unsorted, so every row read is staged in a spill sorter
+// keyed by account (addresses first by address id, to reach the accounts that name them); the
+// sorted stream then gives each account's rows together, and records are built and yielded a
+// page at a time, DescribeAgreement running only for the agreements of the page being built.
+// Memory is bounded by the sorter's run size and one page, not by the number of accounts.
 import pLimit from 'p-limit';
 import type { ListOptions, Page, TenantRecord } from '../../src/adapter.ts';
 import type { Logger } from '../../src/log.ts';
-import type { AgreementViewSummary, AwsClient, DescribeAgreementOutput, FeedFile } from './client.ts';
+import { createSpillSorter, groupByKey } from '../../src/sync/spill-sort.ts';
+import type { SpillOptions, SpillSorter } from '../../src/sync/spill-sort.ts';
+import type { AwsClient, DescribeAgreementOutput, FeedFile } from './client.ts';
 import type { AwsConfig } from './config.ts';
-import { formatCursor, later, parseTenantCursor } from './cursor.ts';
+import { formatCursor, later, parseTenantCursor, type TenantCursor } from './cursor.ts';
 import { readFeed } from './feeds.ts';
 import type { FeedRow } from './feeds.ts';
-import type { AccountRow, AddressRow, Parsed } from './map.ts';
 import {
-  SOURCES,
+  joinAccount,
+  stageAgreement,
+  type JoinedAccount,
+  type Marks,
+  type Staged,
+  type StagedAddress,
+} from './join.ts';
+import type { AddressRow, Parsed } from './map.ts';
+import {
   buyerOf,
   isAwsAccountId,
   parseAccountRow,
   parseAddressRow,
   parseBillingEventRow,
-  slimAgreement,
   supersedes,
   tenantOf,
 } from './map.ts';
@@ -28,20 +38,8 @@ export const TENANT_SOURCE = 'aws/tenants';
 export interface RunDeps {
   logger: Logger;
   clock: () => Date;
-}
-
-interface Index {
-  accounts: Map<string, AccountRow>;
-  addresses: Map<string, AddressRow>;
-  /** end user -> payer -> a billing event id showing it */
-  payers: Map<string, Map<string, string>>;
-  /** accounts seen only in the billing feed -> a billing event id */
-  billed: Map<string, string>;
-  agreements: Map<string, AgreementViewSummary[]>;
-  /** accounts with something new since the cursor (only kept when a cursor was given) */
-  touched: Set<string>;
-  feedsMark: string | undefined;
-  agreementsMark: string | undefined;
+  /** where and how much the tenant join spills to disk */
+  spill?: SpillOptions;
 }
 
 export async function* listTenants(
@@ -54,20 +52,124 @@ export async function* listTenants(
   const signal = options.signal;
   const retrievedAt = deps.clock().toISOString();
   const log = deps.logger.child({ source: TENANT_SOURCE });
-  const idx: Index = {
-    accounts: new Map(),
-    addresses: new Map(),
-    payers: new Map(),
-    billed: new Map(),
-    agreements: new Map(),
-    touched: new Set(),
-    feedsMark: undefined,
-    agreementsMark: undefined,
-  };
-  const isNew = (file: FeedFile) =>
-    cursor !== undefined && file.lastModified.toISOString() > (cursor.feeds ?? '');
+  const byAccount = createSpillSorter<Staged>(deps.spill);
+  const byAddress = createSpillSorter<StagedAddress>(deps.spill);
+  try {
+    const run = await stage(client, byAccount, byAddress, log, signal);
+    const runMarks = {
+      agreements: later(later(cursor?.agreements, cursor?.partial?.agreements), run.agreements),
+      feeds: later(later(cursor?.feeds, cursor?.partial?.feeds), run.feeds),
+    };
+    const finalCursor = formatCursor({
+      agreements: later(cursor?.agreements, runMarks.agreements),
+      feeds: later(cursor?.feeds, runMarks.feeds),
+    });
+    const baseMarks = { agreements: cursor?.agreements, feeds: cursor?.feeds };
+    const fromStart = cursor === undefined || cursor.partial?.fromStart === true;
+    // the cursor after a page that is not the last: the base marks stay, the partial says how far
+    const pageCursor = (lastKey: string) => {
+      const kept = cursor?.partial;
+      const partial: NonNullable<TenantCursor['partial']> =
+        kept !== undefined && lastKey <= kept.after
+          ? kept
+          : {
+              after: lastKey,
+              ...(runMarks.agreements !== undefined ? { agreements: runMarks.agreements } : {}),
+              ...(runMarks.feeds !== undefined ? { feeds: runMarks.feeds } : {}),
+              ...(fromStart ? { fromStart: true as const } : {}),
+            };
+      return formatCursor(baseMarks, partial);
+    };
+    const wanted = (key: string, joined: JoinedAccount): boolean => {
+      if (cursor === undefined) return true;
+      const p = cursor.partial;
+      if (p !== undefined && key <= p.after) return joined.changed(marksOf(p));
+      if (fromStart) return true;
+      return joined.changed(marksOf(baseMarks));
+    };
+
+    const limit = pLimit(config.concurrency);
+    let accounts = 0;
+    let emitted = 0;
+    let chunk: Array<{ key: string; joined: JoinedAccount }> = [];
+    let held: Page<TenantRecord> | undefined;
+    for await (const { key, values } of groupByKey(byAccount.drain())) {
+      accounts++;
+      const joined = joinAccount(key, values);
+      if (!wanted(key, joined)) continue;
+      chunk.push({ key, joined });
+      if (chunk.length < config.recordsPerPage) continue;
+      // a page is handed out once the next one has a record: the last page carries the final cursor
+      if (held) yield held;
+      held = await buildPage(client, config, limit, chunk, retrievedAt, signal);
+      emitted += chunk.length;
+      held.cursor = pageCursor(chunk[chunk.length - 1]!.key);
+      chunk = [];
+    }
+    if (chunk.length > 0) {
+      if (held) yield held;
+      held = await buildPage(client, config, limit, chunk, retrievedAt, signal);
+      emitted += chunk.length;
+    }
+    log.info('tenants joined', {
+      accounts,
+      emitting: emitted,
+      incremental: cursor !== undefined,
+      rejectedRows: run.rejected,
+      spilledRuns: byAccount.stats.runs + byAddress.stats.runs,
+      stagedInMemoryPeak: Math.max(byAccount.stats.peakInMemory, byAddress.stats.peakInMemory),
+    });
+    yield { ...(held ?? { source: TENANT_SOURCE, items: [] }), cursor: finalCursor };
+  } finally {
+    await Promise.all([byAccount.dispose(), byAddress.dispose()]);
+  }
+}
+
+const marksOf = (m: { agreements?: string | undefined; feeds?: string | undefined }): Marks => ({
+  ...(m.agreements !== undefined ? { agreements: m.agreements } : {}),
+  ...(m.feeds !== undefined ? { feeds: m.feeds } : {}),
+});
+
+async function buildPage(
+  client: AwsClient,
+  config: AwsConfig,
+  limit: ReturnType<typeof pLimit>,
+  chunk: ReadonlyArray<{ key: string; joined: JoinedAccount }>,
+  retrievedAt: string,
+  signal: AbortSignal | undefined,
+): Promise<Page<TenantRecord>> {
+  const details = new Map<string, DescribeAgreementOutput>();
+  if (config.describeAgreements) {
+    const ids = chunk.flatMap((c) => c.joined.parts.agreements.map((a) => a.agreementId ?? ''));
+    try {
+      await Promise.all(
+        ids.map((id) =>
+          limit(async () => {
+            details.set(id, await client.describeAgreement(id, signal));
+          }),
+        ),
+      );
+    } catch (err) {
+      limit.clearQueue(); // one failure fails the page: do not send the calls still queued
+      throw err;
+    }
+  }
+  const items = chunk.map((c) => tenantOf({ ...c.joined.parts, details, retrievedAt }));
+  return { source: TENANT_SOURCE, items };
+}
+
+/** Reads every source once into the sorters; returns this run's high-water marks. */
+async function stage(
+  client: AwsClient,
+  byAccount: SpillSorter<Staged>,
+  byAddress: SpillSorter<StagedAddress>,
+  log: Logger,
+  signal: AbortSignal | undefined,
+): Promise<{ agreements?: string; feeds?: string; rejected: number }> {
+  let feedsMark: string | undefined;
+  let agreementsMark: string | undefined;
   const onFile = (file: FeedFile) => {
-    idx.feedsMark = later(idx.feedsMark, file.lastModified.toISOString());
+    feedsMark = later(feedsMark, file.lastModified.toISOString());
   };
   let rejected = 0;
   const parsed = <T>(row: FeedRow, result: Parsed<T>): T | undefined => {
@@ -81,29 +183,35 @@ export async function* listTenants(
     });
     return undefined;
   };
+  const at = (row: FeedRow) => row.file.lastModified.toISOString();
 
-  // 1. account feed: the latest valid row per account wins (bi-temporal history)
+  // 1. account feed: every row (the latest valid one per account wins when joined)
   for await (const row of readFeed(client, 'account', signal, tap(onFile))) {
     const acct = parsed(row, parseAccountRow(row.values));
     if (!acct) continue;
-    if (supersedes(acct, idx.accounts.get(acct.awsAccountId))) idx.accounts.set(acct.awsAccountId, acct);
-    if (isNew(row.file)) idx.touched.add(acct.awsAccountId);
-  }
-  // 2. address feed: only addresses an account refers to are kept
-  const wanted = new Map<string, string[]>();
-  for (const a of idx.accounts.values()) {
-    for (const id of new Set([a.mailingAddressId, a.taxAddressId])) {
-      if (id === undefined) continue;
-      const list = wanted.get(id);
-      if (list) list.push(a.awsAccountId);
-      else wanted.set(id, [a.awsAccountId]);
+    await byAccount.add(acct.awsAccountId, { t: 'account', row: acct, at: at(row) });
+    for (const id of new Set([acct.mailingAddressId, acct.taxAddressId])) {
+      if (id !== undefined) await byAddress.add(id, { t: 'ref', awsAccountId: acct.awsAccountId });
     }
   }
+  // 2. address feed, joined on address id to the accounts that name it
   for await (const row of readFeed(client, 'address', signal, tap(onFile))) {
     const addr = parsed(row, parseAddressRow(row.values));
-    if (!addr || !wanted.has(addr.addressId)) continue;
-    if (supersedes(addr, idx.addresses.get(addr.addressId))) idx.addresses.set(addr.addressId, addr);
-    if (isNew(row.file)) for (const key of wanted.get(addr.addressId) ?? []) idx.touched.add(key);
+    if (addr) await byAddress.add(addr.addressId, { t: 'row', row: addr, at: at(row) });
+  }
+  for await (const { values } of groupByKey(byAddress.drain())) {
+    let winner: AddressRow | undefined;
+    let newest = '';
+    const refs = new Set<string>();
+    for (const v of values) {
+      if (v.t === 'ref') refs.add(v.awsAccountId);
+      else {
+        if (supersedes(v.row, winner)) winner = v.row;
+        if (v.at > newest) newest = v.at;
+      }
+    }
+    if (!winner) continue;
+    for (const key of refs) await byAccount.add(key, { t: 'address', row: winner, at: newest });
   }
   // 3. billing-event feed: payer-of links, and buyers the other sources do not name
   for await (const row of readFeed(client, 'billing-event', signal, tap(onFile))) {
@@ -111,16 +219,11 @@ export async function* listTenants(
     if (!ev) continue;
     const { endUser, payer } = buyerOf(ev);
     if (endUser === undefined) continue;
-    if (!idx.billed.has(endUser)) idx.billed.set(endUser, ev.billingEventId);
+    const when = at(row);
+    await byAccount.add(endUser, { t: 'billed', eventId: ev.billingEventId, at: when });
     if (payer !== undefined) {
-      const of = idx.payers.get(endUser) ?? new Map<string, string>();
-      if (!of.has(payer)) of.set(payer, ev.billingEventId);
-      idx.payers.set(endUser, of);
-      if (!idx.billed.has(payer)) idx.billed.set(payer, ev.billingEventId);
-    }
-    if (isNew(row.file)) {
-      idx.touched.add(endUser);
-      if (payer !== undefined) idx.touched.add(payer);
+      await byAccount.add(endUser, { t: 'payer', payer, eventId: ev.billingEventId, at: when });
+      await byAccount.add(payer, { t: 'billed', eventId: ev.billingEventId, at: when });
     }
   }
   // 4. agreements: a full scan (1 call per page); the cursor decides which tenants changed
@@ -132,75 +235,20 @@ export async function* listTenants(
         log.warn('agreement without a valid acceptor account id', { agreementId: a.agreementId });
         continue;
       }
-      const list = idx.agreements.get(acceptor) ?? [];
-      list.push(slimAgreement(a));
-      idx.agreements.set(acceptor, list);
       const updated = a.lastUpdateTime?.toISOString();
-      idx.agreementsMark = later(idx.agreementsMark, updated);
-      if (cursor !== undefined && updated !== undefined && updated > (cursor.agreements ?? ''))
-        idx.touched.add(acceptor);
+      agreementsMark = later(agreementsMark, updated);
+      await byAccount.add(acceptor, {
+        t: 'agreement',
+        a: stageAgreement(a),
+        ...(updated !== undefined ? { at: updated } : {}),
+      });
     }
   }
-
-  const keys = new Set<string>([...idx.agreements.keys(), ...idx.accounts.keys(), ...idx.billed.keys()]);
-  const emit = [...keys].filter((k) => cursor === undefined || idx.touched.has(k)).sort();
-  const nextCursor = formatCursor({
-    agreements: later(cursor?.agreements, idx.agreementsMark),
-    feeds: later(cursor?.feeds, idx.feedsMark),
-  });
-  log.info('tenants joined', {
-    accounts: keys.size,
-    emitting: emit.length,
-    incremental: cursor !== undefined,
-    rejectedRows: rejected,
-  });
-
-  const limit = pLimit(config.concurrency);
-  for (let i = 0; i < emit.length || i === 0; i += config.recordsPerPage) {
-    const chunk = emit.slice(i, i + config.recordsPerPage);
-    const details = new Map<string, DescribeAgreementOutput>();
-    if (config.describeAgreements) {
-      const ids = chunk.flatMap((k) => (idx.agreements.get(k) ?? []).map((a) => a.agreementId ?? ''));
-      try {
-        await Promise.all(
-          ids.map((id) =>
-            limit(async () => {
-              details.set(id, await client.describeAgreement(id, signal));
-            }),
-          ),
-        );
-      } catch (err) {
-        limit.clearQueue(); // one failure fails the page: do not send the calls still queued
-        throw err;
-      }
-    }
-    const items = chunk.map((key) => buildTenant(idx, key, details, retrievedAt));
-    const last = i + config.recordsPerPage >= emit.length;
-    yield { source: TENANT_SOURCE, items, ...(last ? { cursor: nextCursor } : {}) };
-  }
-}
-
-function buildTenant(
-  idx: Index,
-  key: string,
-  details: ReadonlyMap<string, DescribeAgreementOutput>,
-  retrievedAt: string,
-): TenantRecord {
-  const account = idx.accounts.get(key);
-  const mailing = account?.mailingAddressId ? idx.addresses.get(account.mailingAddressId) : undefined;
-  const tax = account?.taxAddressId ? idx.addresses.get(account.taxAddressId) : undefined;
-  const billedBy = idx.billed.get(key);
-  return tenantOf({
-    awsAccountId: key,
-    agreements: idx.agreements.get(key) ?? [],
-    details,
-    ...(account ? { account } : {}),
-    ...(mailing ? { mailing } : {}),
-    ...(tax ? { tax } : {}),
-    payers: idx.payers.get(key) ?? new Map(),
-    ...(billedBy !== undefined ? { seenIn: { source: SOURCES.billing, recordId: billedBy } } : {}),
-    retrievedAt,
-  });
+  return {
+    ...(agreementsMark !== undefined ? { agreements: agreementsMark } : {}),
+    ...(feedsMark !== undefined ? { feeds: feedsMark } : {}),
+    rejected,
+  };
 }
 
 /** A keep-all filter that also notes each file (for the feeds high-water mark). */
