@@ -277,6 +277,24 @@ for (const backend of backends) {
       assert.ok(v.count >= 16);
     });
     // last: it disables the trigger and breaks the chain of this store
+    it('audit log: hashes of any other shape than 64 lowercase hex digits are refused', async () => {
+      const good = 'a'.repeat(64);
+      for (const [prev, hash] of [
+        ['A'.repeat(64), good],
+        [good, 'b'.repeat(63)],
+        [good, 'c'.repeat(65)],
+        [good, `${'d'.repeat(63)}g`],
+      ])
+        await assert.rejects(
+          db.query(
+            `INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash)
+             VALUES (999999999, 'x', 'x', 'x', 'x', 'null', $1, $2)`,
+            [prev, hash],
+          ),
+          /check constraint/,
+        );
+    });
+
     it('audit log: the chain verifies, UPDATE/DELETE are refused, and tampering is found at its row', async () => {
       const base = (await verifyAuditLog(db)).count;
       const at = (k: number) => base + k;

@@ -33,19 +33,17 @@ export interface AuditRow {
   hash: string;
 }
 
-/** sha256(prev_hash || canonical row), hex. Pure: verify and append share it. */
+/**
+ * sha256(prev_hash || canonical row), hex. Pure: verify and append share it. `payload` is stored
+ * as canonical JSON text, so the canonical row is assembled around it with the keys in their
+ * RFC 8785 order (action, actor, at, payload, seq, subject); a payload that is not canonical text
+ * (a tampered row) cannot reproduce its hash.
+ */
 export function hashAuditRow(
   prevHash: string,
   row: { seq: number; at: string; actor: string; action: string; subject: string; payload: string },
 ): string {
-  const canonical = canonicalJson({
-    action: row.action,
-    actor: row.actor,
-    at: row.at,
-    payload: JSON.parse(row.payload) as unknown,
-    seq: row.seq,
-    subject: row.subject,
-  });
+  const canonical = `{"action":${JSON.stringify(row.action)},"actor":${JSON.stringify(row.actor)},"at":${JSON.stringify(row.at)},"payload":${row.payload},"seq":${canonicalJson(row.seq)},"subject":${JSON.stringify(row.subject)}}`;
   return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
 
@@ -68,20 +66,21 @@ export async function appendAudit(db: Db, entries: readonly AuditEntry[]): Promi
       rows.push({ ...base, prevHash, hash });
       prevHash = hash;
     }
-    // one multi-row INSERT per 500 rows keeps round trips down on large runs
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const params: unknown[] = [];
-      const values = chunk.map((r, k) => {
-        params.push(r.seq, r.at, r.actor, r.action, r.subject, r.payload, r.prevHash, r.hash);
-        const b = k * 8;
-        return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8})`;
-      });
-      await tx.query(
-        `INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash) VALUES ${values.join(',')}`,
-        params,
-      );
-    }
+    // column arrays: one statement for any number of rows (no 65,535-parameter limit)
+    await tx.query(
+      `INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+      [
+        rows.map((r) => r.seq),
+        rows.map((r) => r.at),
+        rows.map((r) => r.actor),
+        rows.map((r) => r.action),
+        rows.map((r) => r.subject),
+        rows.map((r) => r.payload),
+        rows.map((r) => r.prevHash),
+        rows.map((r) => r.hash),
+      ],
+    );
     return rows;
   });
 }

@@ -94,6 +94,8 @@ export function reviewItemFromEntity(
 }
 
 const BATCH = 500;
+/** outcomes are small rows written once per tenant per run: fewer, larger statements */
+const OUTCOME_BATCH = 10_000;
 
 /**
  * Queues or refreshes review items (the audit calls this with its review/unresolved tenants).
@@ -287,8 +289,8 @@ export async function recordOutcomes(
   ctx: WriteContext,
 ): Promise<{ changed: number }> {
   let changed = 0;
-  for (let i = 0; i < outcomes.length; i += BATCH) {
-    const chunk = outcomes.slice(i, i + BATCH);
+  for (let i = 0; i < outcomes.length; i += OUTCOME_BATCH) {
+    const chunk = outcomes.slice(i, i + OUTCOME_BATCH);
     changed += await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ subject: string; decision: Verdict }>(
         'SELECT subject, decision FROM outcomes WHERE subject = ANY($1::text[])',
