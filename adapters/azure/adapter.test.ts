@@ -6,7 +6,7 @@ import type { Page, TenantRecord, UsageRecord } from '../../src/adapter.ts';
 import { AdapterError, InputError } from '../../src/errors.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import type { DemoTenant, DemoWorld } from '../demo/world-types.ts';
-import { azureStateFromDemo, writeAzureReports } from './demo.ts';
+import { azureStateFromDemo, syntheticAzureState, writeAzureReports } from './demo.ts';
 import { createFakeCredential, startAzureFake, type AzureFake } from './fake.ts';
 import { createAzureAdapter, resolveAzureConfig, type AzureConfigInput } from './index.ts';
 
@@ -141,10 +141,46 @@ describe('azure adapter on the demo world', () => {
     assert.equal(reseller[0]?.partner, 'azure');
   });
 
-  it('puts the cursor on the last page only, and a second run with it skips unchanged subscriptions', async () => {
+  it('reads the subscription list once, hands tenants over a page at a time, each page resumable', async () => {
+    const before = fake.requests.filter((r) => r.path === '/api/saas/subscriptions').length;
+    const pages = await collect(adapter({ tenantPageSize: 2 }).tenants());
+    const listCalls = fake.requests.filter((r) => r.path === '/api/saas/subscriptions').length - before;
+    assert.equal(listCalls, 2, 'four subscriptions at two a page: one pass');
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [2, 2],
+    );
+    const first = JSON.parse(pages[0]!.cursor!) as { partial?: { after?: string; fromStart?: boolean } };
+    assert.deepEqual(first.partial?.after, pages[0]!.items[1]!.tenantKey);
+    assert.equal(first.partial?.fromStart, true);
+    // resumed from the first page's cursor: the rest comes, then the same end. Subscriptions as new
+    // as the mark are read again (a change in the same second must not be lost), so this demo,
+    // whose subscriptions all share one lastModified, re-sends the first page too.
+    const rest = await collect(adapter({ tenantPageSize: 2 }).tenants({ cursor: pages[0]!.cursor! }));
+    for (const t of pages[1]!.items)
+      assert.ok(rest.flatMap((p) => p.items).some((r) => r.tenantKey === t.tenantKey));
+    assert.equal(rest.at(-1)!.cursor, pages.at(-1)!.cursor);
+    // with a later stop mark, the tenants up to the stop are known written and are skipped
+    const stopped = JSON.stringify({
+      v: 1,
+      partial: {
+        after: first.partial!.after,
+        lastModified: '2025-02-01T00:00:00.000Z',
+        customers: '2025-06-01',
+        fromStart: true,
+      },
+    });
+    const after = (await collect(adapter({ tenantPageSize: 2 }).tenants({ cursor: stopped }))).flatMap(
+      (p) => p.items,
+    );
+    assert.deepEqual(
+      after.map((t) => t.tenantKey),
+      pages[1]!.items.map((t) => t.tenantKey),
+    );
+  });
+
+  it('puts the full cursor on the last page, and a second run with it skips unchanged subscriptions', async () => {
     const pages = await collect(adapter().tenants());
-    assert.ok(pages.length >= 2);
-    assert.ok(pages.slice(0, -1).every((p) => p.cursor === undefined));
     const cursor = pages.at(-1)!.cursor!;
     assert.deepEqual(JSON.parse(cursor), {
       v: 1,
@@ -380,5 +416,44 @@ describe('azure adapter: tenants with several subscriptions', () => {
     assert.equal(csp.length, 1);
     assert.equal(csp[0]?.legalName, 'Big CSP Ltd');
     assert.equal(csp[0]?.countryCode, 'HK');
+  });
+});
+
+describe('azure adapter: memory does not grow with the subscription list', () => {
+  it('stages at most one run in memory, for 500 and for 5,000 subscriptions alike', async () => {
+    const peaks: number[] = [];
+    for (const n of [500, 5000]) {
+      const fake = await startAzureFake({ state: syntheticAzureState(n), faults: { pageSize: 100 } });
+      const logger = createMemoryLogger();
+      try {
+        const adapter = createAzureAdapter(
+          resolveAzureConfig({
+            baseUrl: fake.url,
+            requestsPerSecond: 10_000,
+            burst: 100,
+            usageEvents: false,
+          }),
+          { credential: createFakeCredential(), logger, clock: CLOCK, spill: { runSize: 200, fanIn: 4 } },
+        );
+        let largest = 0;
+        const keys = new Set<string>();
+        for await (const p of adapter.tenants()) {
+          largest = Math.max(largest, p.items.length);
+          for (const t of p.items) keys.add(t.tenantKey);
+        }
+        assert.ok(keys.size >= n, `every tenant once (${keys.size} of ${n})`);
+        assert.ok(largest <= 1000);
+        const lists = fake.requests.filter((r) => r.path === '/api/saas/subscriptions').length;
+        assert.equal(lists, n / 100, 'one pass over the list');
+        const read = logger.records.find((r) => r.msg === 'Azure subscriptions read');
+        peaks.push(Number(read?.['stagedInMemoryPeak']));
+        // usage with no usage source configured does not list the subscriptions again
+        for await (const _ of adapter.usage({ start: '2025-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' }));
+        assert.equal(fake.requests.filter((r) => r.path === '/api/saas/subscriptions').length, lists);
+      } finally {
+        await fake.close();
+      }
+    }
+    assert.deepEqual(peaks, [200, 200]);
   });
 });

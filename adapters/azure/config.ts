@@ -52,6 +52,8 @@ export const azureConfigSchema = z.strictObject({
   lateArrivalDays: z.number().int().nonnegative().max(31).default(3),
   /** records per yielded usage page */
   usagePageSize: positiveInt.max(100_000).default(1000),
+  /** tenant records per yielded page */
+  tenantPageSize: positiveInt.max(100_000).default(1000),
 });
 
 export type AzureConfigInput = z.input<typeof azureConfigSchema>;

@@ -7,6 +7,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import type { AdapterDeps, MarketplaceAdapter } from '../../src/adapter.ts';
+import type { SpillOptions } from '../../src/sync/spill-sort.ts';
 import { AdapterError } from '../../src/errors.ts';
 import { createAzureClient, type AzureClientDeps } from './client.ts';
 import type { AzureConfig } from './config.ts';
@@ -36,7 +37,10 @@ export { azureStateFromDemo, syntheticAzureState, writeAzureReports } from './de
 
 /** The injected I/O: logger and clock, the Entra credential, optionally axios, limiters and timers. */
 export interface AzureAdapterDeps
-  extends AdapterDeps, Pick<AzureClientDeps, 'credential' | 'http' | 'limiters' | 'sleep' | 'random'> {}
+  extends AdapterDeps, Pick<AzureClientDeps, 'credential' | 'http' | 'limiters' | 'sleep' | 'random'> {
+  /** where and how much the tenant join spills to disk (default: the OS temp folder, 20,000 rows) */
+  spill?: SpillOptions;
+}
 
 export function createAzureAdapter(config: AzureConfig, deps: AzureAdapterDeps): MarketplaceAdapter {
   const clock = deps.clock ?? (() => new Date());
@@ -51,7 +55,8 @@ export function createAzureAdapter(config: AzureConfig, deps: AzureAdapterDeps):
   return {
     cloud: 'azure',
     sources,
-    tenants: (options) => listAzureTenants(sourceDeps, options),
+    tenants: (options) =>
+      listAzureTenants({ ...sourceDeps, ...(deps.spill ? { spill: deps.spill } : {}) }, options),
     usage: (window, options) => listAzureUsage(sourceDeps, window, options),
     async health() {
       await client.probe();

@@ -78,7 +78,11 @@ export async function* listAzureUsage(
   const win = parseWindow(window);
   const since = parseUsageCursor(options.cursor);
   const next: UsageCursor = { ...since };
-  const index = await tenantIndex(deps, options.signal);
+  // the subscription list is read only when some usage source needs keying to tenants
+  const index =
+    config.usageEvents || config.reportsDir
+      ? await tenantIndex(deps, options.signal)
+      : new Map<string, string>();
   const tenantOf = (sub: string) => index.get(sub);
   const size = config.usagePageSize;
   const skipped = new Map<string, number>();
