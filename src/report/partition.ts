@@ -67,12 +67,17 @@ export function checkRowIds(
 }
 
 /**
- * Finds any of a set of keys inside texts: keys are grouped by length and every window of each
- * length is looked up, so the cost is (text length x distinct key lengths), not x key count.
+ * Finds any of a set of keys inside texts. Every key lies inside a run of characters that occur in
+ * some key (ids are made of few characters: digits, hex, a dash), so only runs at least as long as
+ * the shortest key are looked at, and inside them every window of each key length: the cost is
+ * (run length x distinct key lengths), not x key count, and prose, markup and dates cost a glance.
  */
 export class KeyScanner {
   private readonly byLength = new Map<number, Set<string>>();
-  private readonly firstChars = new Set<string>();
+  /** char code -> 1 when the character occurs in some key */
+  private readonly inKey = new Uint8Array(65536);
+  private lengths: number[] = [];
+  private minLength = Infinity;
 
   constructor(keys: Iterable<string>) {
     for (const k of keys) {
@@ -80,8 +85,10 @@ export class KeyScanner {
       let set = this.byLength.get(k.length);
       if (!set) this.byLength.set(k.length, (set = new Set()));
       set.add(k);
-      this.firstChars.add(k[0] as string);
+      for (let i = 0; i < k.length; i++) this.inKey[k.charCodeAt(i)] = 1;
+      if (k.length < this.minLength) this.minLength = k.length;
     }
+    this.lengths = [...this.byLength.keys()].sort((a, b) => a - b);
   }
 
   get empty(): boolean {
@@ -92,14 +99,30 @@ export class KeyScanner {
   find(text: string): string[] {
     if (this.byLength.size === 0) return [];
     const found = new Set<string>();
-    for (let i = 0; i < text.length; i++) {
-      if (!this.firstChars.has(text[i] as string)) continue;
-      for (const [len, set] of this.byLength) {
-        if (i + len > text.length) continue;
+    const inKey = this.inKey;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      if (!inKey[text.charCodeAt(i)]) {
+        i++;
+        continue;
+      }
+      let end = i + 1;
+      while (end < n && inKey[text.charCodeAt(end)]) end++;
+      if (end - i >= this.minLength) this.scanRun(text, i, end, found);
+      i = end + 1;
+    }
+    return [...found].sort();
+  }
+
+  private scanRun(text: string, from: number, to: number, found: Set<string>): void {
+    for (const len of this.lengths) {
+      if (to - from < len) break;
+      const set = this.byLength.get(len)!;
+      for (let i = from; i + len <= to; i++) {
         const w = text.slice(i, i + len);
         if (set.has(w)) found.add(w);
       }
     }
-    return [...found].sort();
   }
 }
