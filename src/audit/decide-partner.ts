@@ -31,6 +31,7 @@ import {
 } from '../review/index.ts';
 import { getTenant, streamTenants, type Db, type StoredTenant } from '../store/index.ts';
 import { exceptionRow } from './exception-row.ts';
+import type { ExceptionSpill } from './exception-spill.ts';
 
 export interface PartnerDecideContext {
   db: Db;
@@ -46,6 +47,8 @@ export interface PartnerDecideContext {
   stale: boolean;
   logger: Logger;
   batchSize: number;
+  /** where this partner's exception rows go, in stream order, for the report */
+  exceptions: ExceptionSpill;
 }
 
 export interface PartnerDecideResult {
@@ -202,7 +205,7 @@ async function decideBatch(
     });
   }
 
-  await ctx.db.transaction(async (tx) => {
+  const reports = await ctx.db.transaction(async (tx) => {
     // First-flagged dates: kept while a tenant stays flagged, dropped when it comes back allowed.
     if (flagged.length > 0)
       await tx.query(
@@ -221,15 +224,15 @@ async function decideBatch(
         ctx.partner,
         cleared,
       ]);
-    const reports = await exceptionRows(tx, ctx, exceptions);
+    const built = await exceptionRows(tx, ctx, exceptions);
     // Column arrays, not a VALUES list: one statement for any batch size (no 65,535-parameter limit).
     if (rows.length > 0)
       await tx.query(
-        `INSERT INTO audit_decisions (run_id, partner, tenant_key, decision, entity_id, stale, reasons, report)
-         SELECT $1, $2, k, d, e, $3, r::jsonb, rep::jsonb
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(k, d, e, r, rep)
+        `INSERT INTO audit_decisions (run_id, partner, tenant_key, decision, entity_id, stale, reasons)
+         SELECT $1, $2, k, d, e, $3, r::jsonb
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS t(k, d, e, r)
          ON CONFLICT (run_id, partner, tenant_key) DO UPDATE SET decision = EXCLUDED.decision,
-           entity_id = EXCLUDED.entity_id, stale = EXCLUDED.stale, reasons = EXCLUDED.reasons, report = EXCLUDED.report`,
+           entity_id = EXCLUDED.entity_id, stale = EXCLUDED.stale, reasons = EXCLUDED.reasons`,
         [
           ctx.runId,
           ctx.partner,
@@ -238,10 +241,14 @@ async function decideBatch(
           rows.map((r) => r.decision),
           rows.map((r) => r.entityId),
           rows.map((r) => r.reasons),
-          rows.map((r) => reports.get(r.tenantKey) ?? null),
         ],
       );
+    return built;
   });
+  for (const r of rows) {
+    const json = reports.get(r.tenantKey);
+    if (json !== undefined) await ctx.exceptions.add(r.tenantKey, json);
+  }
   const wctx = { at: ctx.now, actor: 'channelguard-audit', runId: ctx.runId };
   // Determinations whose evidence changed, or that expired, lapse; their items return to review.
   result.lapsed += await recordLapses(ctx.db, lapses, wctx);

@@ -1,4 +1,4 @@
-// One partner's signed exception report, streamed from the decisions this run stored.
+// One partner's signed exception report, streamed from the exception rows this run decided.
 import { join } from 'node:path';
 import type { Cloud } from '../adapter.ts';
 import type { Logger } from '../log.ts';
@@ -27,6 +27,8 @@ export interface PartnerReportArgs {
   generatedAt: string;
   snapshots: SnapshotRef[];
   logger: Logger;
+  /** the run's exception rows for this partner, in code-unit key order */
+  tenants: AsyncIterable<ReportTenant>;
 }
 
 /** Every key and account id of the other partners: none may appear in this partner's files. */
@@ -37,28 +39,6 @@ async function otherPartnerKeys(db: Db, partner: Cloud): Promise<Set<string>> {
     [partner],
   );
   return new Set(rows.map((r) => r.k).filter((k) => k.length >= 6));
-}
-
-/** The run's exception rows in code-unit key order, a page at a time. */
-async function* exceptions(
-  db: Db,
-  runId: string,
-  partner: Cloud,
-  pageSize = 1000,
-): AsyncGenerator<ReportTenant> {
-  let after = '';
-  for (;;) {
-    const { rows } = await db.query<{ tenant_key: string; report: ReportTenant | string }>(
-      `SELECT tenant_key, report FROM audit_decisions
-       WHERE run_id = $1 AND partner = $2 AND report IS NOT NULL AND tenant_key COLLATE "C" > $3
-       ORDER BY tenant_key COLLATE "C" LIMIT $4`,
-      [runId, partner, after, pageSize],
-    );
-    for (const r of rows)
-      yield typeof r.report === 'string' ? (JSON.parse(r.report) as ReportTenant) : r.report;
-    if (rows.length < pageSize) return;
-    after = rows[rows.length - 1]!.tenant_key;
-  }
 }
 
 export async function writePartnerReport(args: PartnerReportArgs): Promise<BuildResult> {
@@ -80,7 +60,7 @@ export async function writePartnerReport(args: PartnerReportArgs): Promise<Build
       snapshots: args.snapshots,
       ...(previousReport ? { previousReport } : {}),
       otherPartnerKeys: await otherPartnerKeys(args.db, args.partner),
-      tenants: exceptions(args.db, args.runId, args.partner),
+      tenants: args.tenants,
     },
     { dir: join(partnerDir, args.runId), signingKey: args.signingKey, logger: args.logger },
   );

@@ -4,7 +4,7 @@
 // whole (written aside, then renamed).
 import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { CLOUDS, type Cloud } from '../adapter.ts';
 import { fileSha256, loadOwnership, type LoadedOwnership } from '../ownership/load.ts';
 import type { SigningKey, SnapshotRef } from '../report/index.ts';
@@ -12,6 +12,7 @@ import { createEntityIndex, type EntityIndex } from '../resolve/index.ts';
 import { closeStaleReviewItems, loadDeterminations } from '../review/index.ts';
 import { runSync } from '../sync/run-sync.ts';
 import { decidePartner } from './decide-partner.ts';
+import { ExceptionSpill } from './exception-spill.ts';
 import { compareRuns, previousRun } from './delta.ts';
 import { partnerFreshness, type Freshness } from './freshness.ts';
 import { writePartnerReport } from './reports.ts';
@@ -76,6 +77,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
       summary ? JSON.stringify(summary) : null,
     ]);
 
+  const spills = new Map<Cloud, ExceptionSpill>();
   try {
     const sync = o.adapters
       ? await stage('sync', () =>
@@ -112,6 +114,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
       for (const partner of o.partners) {
         const f = freshness.get(partner)!;
         for (const p of f.problems) log.warn('source problem', { partner, problem: p });
+        const exceptions = await ExceptionSpill.create(join(o.reportsDir, partner), runId);
+        spills.set(partner, exceptions);
         const r = await decidePartner({
           db: o.db,
           runId,
@@ -125,7 +129,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
           stale: f.stale,
           logger: log,
           batchSize: o.batchSize ?? 2000,
+          exceptions,
         });
+        await exceptions.close();
         partners.push({
           partner,
           tenants: r.tenants,
@@ -202,6 +208,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
         }
         const built = await writePartnerReport({
           db: o.db,
+          tenants: spills.get(p.partner)!.rows(),
           runId,
           partner: p.partner,
           reportsDir: o.reportsDir,
@@ -223,6 +230,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
   } catch (err) {
     await finish('failed').catch(() => {});
     throw err;
+  } finally {
+    for (const spill of spills.values()) await spill.remove().catch(() => {});
   }
 }
 
