@@ -13,7 +13,7 @@ export class Scratch {
   rel = new Int32Array(64);
   type = new Int32Array(64);
   key = new Float64Array(64);
-  readonly order: number[] = [];
+  order = new Int32Array(64);
   count = 0;
 
   push(holder: number, slot: number, lo: number, hi: number, flags: number, rel: number, type: number): void {
@@ -45,26 +45,28 @@ export class Scratch {
     flags.set(this.flags);
     this.flags = flags;
     this.key = new Float64Array(n);
+    this.order = new Int32Array(n);
   }
 
   /**
    * Entry indices ordered by (slot, holder, stand-in); `key` holds each entry's sort key, equal
    * keys are to be combined. Relationships arrive sorted by holder, so this is short work.
    */
-  sort(nodeCount: number): number[] {
+  sort(nodeCount: number): Int32Array {
     const order = this.order;
     const key = this.key;
-    order.length = this.count;
-    for (let i = 0; i < this.count; i++) {
+    const count = this.count;
+    for (let i = 0; i < count; i++) {
       order[i] = i;
       key[i] = (this.slot[i]! * nodeCount + this.holder[i]!) * 2 + (this.flags[i]! & E_STANDIN_BIT ? 1 : 0);
     }
-    if (this.count > 24) order.sort((a, b) => key[a]! - key[b]! || a - b);
+    if (count > 24) order.subarray(0, count).sort((a, b) => key[a]! - key[b]! || a - b);
     else
-      for (let i = 1; i < order.length; i++) {
+      for (let i = 1; i < count; i++) {
         const x = order[i]!;
+        const kx = key[x]!;
         let j = i - 1;
-        while (j >= 0 && key[order[j]!]! > key[x]!) {
+        while (j >= 0 && key[order[j]!]! > kx) {
           order[j + 1] = order[j]!;
           j--;
         }

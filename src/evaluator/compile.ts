@@ -10,6 +10,8 @@ import { FULL } from './units.ts';
 export const E_LO_OPEN = 1;
 export const E_HI_OPEN = 2;
 export const E_STANDIN = 4;
+/** ints per ownership edge in `Compiled.e`: holder, lower bound, upper bound, flags | slot << 8 */
+export const E_STRIDE = 4;
 
 export const C_RESTRICT = 1;
 export const C_INDICATE = 2;
@@ -31,11 +33,8 @@ export interface Compiled {
   /** local node -> graph node (null: the whole graph, identity) */
   glob: Int32Array | null;
   inStart: Int32Array;
-  eHolder: Int32Array;
-  eLo: Int32Array;
-  eHi: Int32Array;
-  eFlags: Uint8Array;
-  eSlot: Uint8Array;
+  /** ownership edges, E_STRIDE ints each, side by side so the solver reads one place per edge */
+  e: Int32Array;
   /** the relationship (graph index) and interest type behind the edge, for witness paths */
   eRel: Int32Array;
   eType: Uint16Array;
@@ -70,11 +69,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
       bound += b - a + g.relIntStart[b]! - g.relIntStart[a]!;
     }
   const inStart = new Int32Array(n + 1);
-  const eHolder = new Int32Array(bound);
-  const eLo = new Int32Array(bound);
-  const eHi = new Int32Array(bound);
-  const eFlags = new Uint8Array(bound);
-  const eSlot = new Uint8Array(bound);
+  const e = new Int32Array(bound * E_STRIDE);
   const eRel = new Int32Array(bound);
   const eType = new Uint16Array(bound);
   const cStart = new Int32Array(n + 1);
@@ -82,8 +77,6 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
   const flags = new Uint8Array(n);
   const slotCount = ctx.slotNames.length;
   const untyped = slotCount - 1;
-  const directLo = new Float64Array(slotCount);
-  const directOpen = new Uint8Array(slotCount);
   let m = 0;
   const sc = new Scratch();
 
@@ -125,19 +118,20 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
       }
     }
     // combine by maximum per (slot, holder, stand-in); the representative states the largest lower bound
-    const order = sc.sort(n);
+    const count = sc.count;
+    const order = count === 1 ? null : sc.sort(n);
     let standIns = false;
     const first = m;
-    for (let a = 0; a < order.length;) {
-      const e = order[a]!;
-      let lo = sc.lo[e]!;
-      let hi = sc.hi[e]!;
-      let loOpen = (sc.flags[e]! & E_LO_OPEN) !== 0;
-      let hiOpen = (sc.flags[e]! & E_HI_OPEN) !== 0;
-      let rep = e;
+    for (let a = 0; a < count;) {
+      const x0 = order === null ? 0 : order[a]!;
+      let lo = sc.lo[x0]!;
+      let hi = sc.hi[x0]!;
+      let loOpen = (sc.flags[x0]! & E_LO_OPEN) !== 0;
+      let hiOpen = (sc.flags[x0]! & E_HI_OPEN) !== 0;
+      let rep = x0;
       let b = a + 1;
-      for (; b < order.length && sc.key[order[b]!] === sc.key[e]; b++) {
-        const x = order[b]!;
+      for (; b < count && sc.key[order![b]!] === sc.key[x0]; b++) {
+        const x = order![b]!;
         const xLoOpen = (sc.flags[x]! & E_LO_OPEN) !== 0;
         if (sc.lo[x]! > lo || (sc.lo[x] === lo && xLoOpen && !loOpen)) {
           lo = sc.lo[x]!;
@@ -151,29 +145,31 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
         }
       }
       a = b;
-      const standIn = sc.flags[e]! & E_STANDIN;
+      const standIn = sc.flags[x0]! & E_STANDIN;
       if (standIn) standIns = true;
-      eHolder[m] = sc.holder[e]!;
-      eLo[m] = lo;
-      eHi[m] = hi;
-      eFlags[m] = (loOpen ? E_LO_OPEN : 0) | (hiOpen ? E_HI_OPEN : 0) | standIn;
-      eSlot[m] = sc.slot[e]!;
+      const o = m * E_STRIDE;
+      e[o] = sc.holder[x0]!;
+      e[o + 1] = lo;
+      e[o + 2] = hi;
+      e[o + 3] = (loOpen ? E_LO_OPEN : 0) | (hiOpen ? E_HI_OPEN : 0) | standIn | (sc.slot[x0]! << 8);
       eRel[m] = sc.rel[rep]!;
       eType[m] = sc.type[rep]!;
       m++;
     }
-    if (standIns)
-      m = first + dropLinkedStandIns(g, v, nodes, first, m, eHolder, eFlags, [eLo, eHi, eRel], eSlot, eType);
-    // the 100% check: per type, the direct lower bounds
-    directLo.fill(0);
-    directOpen.fill(0);
-    for (let k = first; k < m; k++) {
-      if (eFlags[k]! & E_STANDIN) continue;
-      directLo[eSlot[k]!]! += eLo[k]!;
-      if (eFlags[k]! & E_LO_OPEN) directOpen[eSlot[k]!] = 1;
+    if (standIns) m = first + dropLinkedStandIns(g, v, nodes, first, m, e, eRel, eType);
+    // the 100% check: per type (edges come grouped by type), the direct lower bounds
+    for (let k = first; k < m;) {
+      const slot = e[k * E_STRIDE + 3]! >> 8;
+      let sum = 0;
+      let open = false;
+      for (; k < m && e[k * E_STRIDE + 3]! >> 8 === slot; k++) {
+        const ef = e[k * E_STRIDE + 3]!;
+        if (ef & E_STANDIN) continue;
+        sum += e[k * E_STRIDE + 1]!;
+        if (ef & E_LO_OPEN) open = true;
+      }
+      if (sum > FULL || (sum === FULL && open)) f |= F_INCONSISTENT;
     }
-    for (let t = 0; t < slotCount; t++)
-      if (directLo[t]! > FULL || (directLo[t] === FULL && directOpen[t])) f |= F_INCONSISTENT;
     inStart[s + 1] = m;
     cStart[s + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[s]!;
 
@@ -199,11 +195,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
     n,
     glob: nodes,
     inStart,
-    eHolder,
-    eLo,
-    eHi,
-    eFlags,
-    eSlot,
+    e,
     eRel,
     eType,
     cStart,
@@ -230,10 +222,8 @@ function dropLinkedStandIns(
   nodes: Int32Array | null,
   first: number,
   end: number,
-  eHolder: Int32Array,
-  eFlags: Uint8Array,
-  i32: Int32Array[],
-  eSlot: Uint8Array,
+  e: Int32Array,
+  eRel: Int32Array,
   eType: Uint16Array,
 ): number {
   // holders of `v`, transitively, over linking relationships
@@ -250,14 +240,12 @@ function dropLinkedStandIns(
   }
   let out = first;
   for (let k = first; k < end; k++) {
-    const holder = nodes === null ? eHolder[k]! : nodes[eHolder[k]!]!;
-    if (eFlags[k]! & E_STANDIN && seen.has(holder)) continue;
+    const holder = nodes === null ? e[k * E_STRIDE]! : nodes[e[k * E_STRIDE]!]!;
+    if (e[k * E_STRIDE + 3]! & E_STANDIN && seen.has(holder)) continue;
     if (out !== k) {
-      eHolder[out] = eHolder[k]!;
-      eFlags[out] = eFlags[k]!;
-      eSlot[out] = eSlot[k]!;
+      e.copyWithin(out * E_STRIDE, k * E_STRIDE, (k + 1) * E_STRIDE);
+      eRel[out] = eRel[k]!;
       eType[out] = eType[k]!;
-      for (const a of i32) a[out] = a[k]!;
     }
     out++;
   }

@@ -14,7 +14,7 @@ import {
 import type { CompactGraph } from './graph.ts';
 import { witnessPaths } from './paths.ts';
 import type { PolicyContext } from './policy-context.ts';
-import { HI_OPEN, LO_OPEN, type SolveState } from './solve.ts';
+import type { SolveState } from './solve.ts';
 import { PARTY_KINDS } from './store.ts';
 import type { Decision } from './types.ts';
 import { UNITS_PER_PERCENT } from './units.ts';
@@ -53,8 +53,8 @@ export function combine(method: string, cascade: Verdict, lookThrough: Verdict):
 export function lookThroughVerdict(d: DecideContext, v: number): Verdict {
   const { res } = d;
   const t = d.ctx.threshold;
-  if (t.lowerPast(res.lo[v]!, (res.open[v]! & LO_OPEN) !== 0)) return 'restricted';
-  if (!t.upperPast(res.hi[v]!, (res.open[v]! & HI_OPEN) !== 0)) return 'allowed';
+  if (t.lowerPast(res.lo(v), res.loOpen(v))) return 'restricted';
+  if (!t.upperPast(res.hi(v), res.hiOpen(v))) return 'allowed';
   return 'review';
 }
 
@@ -64,7 +64,7 @@ export function decide(d: DecideContext, v: number): Decision {
   const node = c.glob === null ? v : c.glob[v]!;
   const f = c.flags[v]!;
   const method = ctx.policy.method;
-  const cascade: Verdict = res.inD[v] ? 'restricted' : res.inP[v] ? 'review' : 'allowed';
+  const cascade: Verdict = res.inD(v) ? 'restricted' : res.inP(v) ? 'review' : 'allowed';
   const lookThrough = lookThroughVerdict(d, v);
   const decision: Verdict = f & F_ROOT ? 'restricted' : combine(method, cascade, lookThrough);
 
@@ -74,7 +74,7 @@ export function decide(d: DecideContext, v: number): Decision {
   const control = new Set<string>();
   for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) {
     const h = c.cHolder[k]!;
-    const possibly = res.inP[h] === 1 || ctx.threshold.upperPast(res.hi[h]!, (res.open[h]! & HI_OPEN) !== 0);
+    const possibly = res.inP(h) || ctx.threshold.upperPast(res.hi(h), res.hiOpen(h));
     if (possibly) control.add(`control:${g.store.typeNames[c.cType[k]!]!}`);
   }
   reasons.push(...[...control].sort());
@@ -85,12 +85,12 @@ export function decide(d: DecideContext, v: number): Decision {
   if (f & F_INCONSISTENT) flags.push('inconsistent-shares');
   if (f & F_SELF) flags.push('self-holding');
   if (f & F_CONFLICT) flags.push('conflicting-statements');
-  if (res.capped[v]) flags.push('iteration-capped');
+  if (res.capped(v)) flags.push('iteration-capped');
   reasons.push(...flags);
   // Paths witness a restriction or a review, and an allowed decision whose figures come near the
   // threshold (at least half of it: a 50% stake that stays allowed at "more than 50%"). Small
   // minority stakes are not traced: on large graphs that search would cost more than the rest.
-  const reached = Math.max(res.cHi[v]!, res.hi[v]!) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
+  const reached = Math.max(res.cHi[v]!, res.hi(v)) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
   const { paths, truncated } =
     decision === 'allowed' && !reached ? { paths: [], truncated: false } : witnessPaths(d, v);
   if (truncated) reasons.push('paths-truncated');
@@ -103,7 +103,7 @@ export function decide(d: DecideContext, v: number): Decision {
     decision,
     reasons,
     cascade: { verdict: cascade, min: percent(res.cLo[v]!), max: percent(res.cHi[v]!) },
-    lookThrough: { verdict: lookThrough, min: percent(res.lo[v]!), max: percent(res.hi[v]!) },
+    lookThrough: { verdict: lookThrough, min: percent(res.lo(v)), max: percent(res.hi(v)) },
     paths,
     flags,
     policy: { ...d.loaded.ref },

@@ -5,6 +5,7 @@ import type { LoadedPolicy } from '../policy/schema.ts';
 import {
   compile,
   type Compiled,
+  E_STRIDE,
   F_INCONSISTENT,
   F_INVALID,
   F_REMAINDER,
@@ -16,6 +17,7 @@ import { CompactGraph } from './graph.ts';
 import { PolicyContext } from './policy-context.ts';
 import { components, type Components } from './scc.ts';
 import { SolveState, Solver } from './solve.ts';
+import { sweep } from './sweep.ts';
 import type { Decision, EvaluateOptions, OwnershipGraph } from './types.ts';
 import { notInGraphDecision } from './absent.ts';
 
@@ -42,15 +44,34 @@ function holderClosure(g: CompactGraph, targets: number[]): Int32Array {
   return Int32Array.from(seen).sort();
 }
 
-function solveAll(c: Compiled, cs: Components, ctx: PolicyContext): SolveState {
+interface Solved {
+  res: SolveState;
+  /** the number of components, and the size of the largest */
+  count: number;
+  largest: number;
+}
+
+/** One solve over every node, fused with finding the components. */
+function solveOnce(c: Compiled, ctx: PolicyContext): Solved {
+  const res = new SolveState(c.n);
+  const spec = { rootMask: null, source: -1, single: false };
+  return { res, ...sweep(c, new Solver(c, ctx.threshold, res, spec)) };
+}
+
+function solveAll(c: Compiled, ctx: PolicyContext): Solved {
+  if (ctx.policy.aggregation === 'all') return solveOnce(c, ctx);
+  const cs = components(c.n, c.inStart, c.e, c.cStart, c.cHolder, E_STRIDE);
+  let largest = 0;
+  for (let i = 0; i < cs.count; i++) largest = Math.max(largest, cs.start[i + 1]! - cs.start[i]!);
+  const res = solveEach(c, cs, ctx);
+  return res === null ? solveOnce(c, ctx) : { res, count: cs.count, largest };
+}
+
+/** Aggregation per-region or none: several solves over `cs`, merged (null: one solve will do). */
+function solveEach(c: Compiled, cs: Components, ctx: PolicyContext): SolveState | null {
   const t = ctx.threshold;
   const n = c.n;
   const aggregation = ctx.policy.aggregation;
-  if (aggregation === 'all') {
-    const s = new SolveState(n);
-    new Solver(c, t, s, { rootMask: null, source: -1, single: false }).run(cs, null);
-    return s;
-  }
   if (aggregation === 'per-region') {
     const byRegion = new Map<string, number[]>();
     for (let v = 0; v < n; v++) {
@@ -61,11 +82,7 @@ function solveAll(c: Compiled, cs: Components, ctx: PolicyContext): SolveState {
         list.push(v);
       }
     }
-    if (byRegion.size === 0) {
-      const s = new SolveState(n);
-      new Solver(c, t, s, { rootMask: null, source: -1, single: false }).run(cs, null);
-      return s;
-    }
+    if (byRegion.size === 0) return null;
     const result = new SolveState(n);
     for (const region of [...byRegion.keys()].sort()) {
       const mask = new Uint8Array(n);
@@ -83,14 +100,14 @@ function solveAll(c: Compiled, cs: Components, ctx: PolicyContext): SolveState {
   for (let v = 0; v < n; v++) result.merge(cascade, v, true, false);
   const outStart = new Int32Array(n + 1);
   for (let v = 0; v < n; v++) {
-    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) outStart[c.eHolder[k]! + 1]!++;
+    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) outStart[c.e[k * E_STRIDE]! + 1]!++;
     for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) outStart[c.cHolder[k]! + 1]!++;
   }
   for (let v = 0; v < n; v++) outStart[v + 1]! += outStart[v]!;
   const fill = outStart.slice(0, n);
   const out = new Int32Array(outStart[n]!);
   for (let v = 0; v < n; v++) {
-    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) out[fill[c.eHolder[k]!]!++] = v;
+    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) out[fill[c.e[k * E_STRIDE]!]!++] = v;
     for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) out[fill[c.cHolder[k]!]!++] = v;
   }
   const sourceFlags = F_ROOT | F_UNKNOWN_UP | F_INVALID | F_INCONSISTENT | F_REMAINDER;
@@ -122,8 +139,7 @@ function solveAll(c: Compiled, cs: Components, ctx: PolicyContext): SolveState {
 
 function solve(g: CompactGraph, ctx: PolicyContext, nodes: Int32Array | null) {
   const c = compile(g, ctx, nodes);
-  const cs = components(c.n, c.inStart, c.eHolder, c.cStart, c.cHolder);
-  return { c, cs, res: solveAll(c, cs, ctx) };
+  return { c, ...solveAll(c, ctx) };
 }
 
 /** Steps 2-6 over the whole graph without building decisions (the benchmark's core timing). */
@@ -132,13 +148,11 @@ export function analyse(
   policy: LoadedPolicy,
 ): { nodes: number; edges: number; components: number; largestComponent: number } {
   const g = compact(graph);
-  const { c, cs } = solve(g, new PolicyContext(policy.policy, g), null);
-  let largest = 0;
-  for (let i = 0; i < cs.count; i++) largest = Math.max(largest, cs.start[i + 1]! - cs.start[i]!);
+  const { c, count, largest } = solve(g, new PolicyContext(policy.policy, g), null);
   return {
     nodes: c.n,
     edges: c.inStart[c.n]! + c.cStart[c.n]!,
-    components: cs.count,
+    components: count,
     largestComponent: largest,
   };
 }

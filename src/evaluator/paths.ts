@@ -6,7 +6,7 @@ import { F_INCONSISTENT, F_INVALID, F_REMAINDER, F_ROOT, F_UNKNOWN_UP, type Comp
 import type { CompactGraph } from './graph.ts';
 import type { PolicyContext } from './policy-context.ts';
 import type { SolveState } from './solve.ts';
-import { E_HI_OPEN, E_LO_OPEN } from './compile.ts';
+import { E_HI_OPEN, E_LO_OPEN, E_STRIDE } from './compile.ts';
 import type { ShareView, WitnessHop, WitnessPath } from './types.ts';
 import { FULL, UNITS_PER_PERCENT } from './units.ts';
 
@@ -88,7 +88,7 @@ function sourceReason(p: PathContext, v: number): string | undefined {
 /** Could this holder pass anything restricted on? */
 function tainted(p: PathContext, h: number): boolean {
   const { res } = p;
-  return res.inP[h] === 1 || res.hi[h]! > 0 || (p.c.flags[h]! & F_ROOT) !== 0;
+  return res.inP(h) || res.hi(h) > 0 || (p.c.flags[h]! & F_ROOT) !== 0;
 }
 
 function onPath(x: Partial, v: number): boolean {
@@ -115,13 +115,14 @@ export function witnessPaths(p: PathContext, start: number): { paths: WitnessPat
     }
     if (x.depth >= MAX_DEPTH) continue;
     for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) {
-      const h = c.eHolder[k]!;
-      if (c.eHi[k] === 0 || !tainted(p, h) || onPath(x, h)) continue;
+      const h = c.e[k * E_STRIDE]!;
+      const hi = c.e[k * E_STRIDE + 2]!;
+      if (hi === 0 || !tainted(p, h) || onPath(x, h)) continue;
       heap.push({
         node: h,
         parent: x,
         edge: k,
-        strength: (x.strength * c.eHi[k]!) / FULL,
+        strength: (x.strength * hi) / FULL,
         depth: x.depth + 1,
         seq: seq++,
       });
@@ -152,9 +153,9 @@ function hopsOf(p: PathContext, top: Partial): WitnessHop[] {
       const k = x.edge;
       rel = c.eRel[k]!;
       type = c.eType[k]!;
-      share = { min: percent(c.eLo[k]!), max: percent(c.eHi[k]!) };
-      if (c.eFlags[k]! & E_LO_OPEN) share.minOpen = true;
-      if (c.eFlags[k]! & E_HI_OPEN) share.maxOpen = true;
+      share = { min: percent(c.e[k * E_STRIDE + 1]!), max: percent(c.e[k * E_STRIDE + 2]!) };
+      if (c.e[k * E_STRIDE + 3]! & E_LO_OPEN) share.minOpen = true;
+      if (c.e[k * E_STRIDE + 3]! & E_HI_OPEN) share.maxOpen = true;
     } else {
       const k = ~x.edge;
       rel = c.cRel[k]!;

@@ -12,13 +12,17 @@ export interface Components {
   count: number;
 }
 
-/** Tarjan over edges subject -> holder given as two CSR lists (ownership and control edges). */
+/**
+ * Tarjan over edges subject -> holder given as two CSR lists (ownership and control edges); the
+ * holders of the first list are every `aStride`-th entry of `aHolder`.
+ */
 export function components(
   n: number,
   aStart: Int32Array,
   aHolder: Int32Array,
   bStart: Int32Array,
   bHolder: Int32Array,
+  aStride = 1,
 ): Components {
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
@@ -48,7 +52,7 @@ export function components(
       const db = bStart[v + 1]! - bStart[v]!;
       if (k < da + db) {
         frameEdge[fp] = k + 1;
-        const w = k < da ? aHolder[a0 + k]! : bHolder[bStart[v]! + k - da]!;
+        const w = k < da ? aHolder[(a0 + k) * aStride]! : bHolder[bStart[v]! + k - da]!;
         if (index[w] === -1) {
           index[w] = low[w] = counter++;
           stack[sp++] = w;

@@ -7,6 +7,7 @@ import {
   E_HI_OPEN,
   E_LO_OPEN,
   E_STANDIN,
+  E_STRIDE,
   F_INCONSISTENT,
   F_INVALID,
   F_REMAINDER,
@@ -21,64 +22,84 @@ export const LO_OPEN = 1;
 export const HI_OPEN = 2;
 const WORK_BUDGET = 100_000_000;
 
+// Per node, two words side by side, so reading a holder touches one cache line:
+//   A: look-through lower bound (units) | lower bound open | in D | in P
+//   B: look-through upper bound (units) | upper bound open | capped
+const MASK = (1 << 27) - 1; // FULL < 2^27
+const A_LO_OPEN = 1 << 27;
+const A_D = 1 << 28;
+const A_P = 1 << 29;
+const B_HI_OPEN = 1 << 27;
+const B_CAPPED = 1 << 28;
+
 /** One solve's state (and, combined, the result): per local node. */
 export class SolveState {
-  readonly inD: Uint8Array;
-  readonly inP: Uint8Array;
+  /** the two words of each node (see above) */
+  readonly st: Int32Array;
   /** cascade: restricted holders' lower sum and the most they could hold (units) */
   readonly cLo: Int32Array;
   readonly cHi: Int32Array;
-  /** look-through e (units, 0..FULL) and open flags */
-  readonly lo: Int32Array;
-  readonly hi: Int32Array;
-  readonly open: Uint8Array;
-  /** the fixpoint of this node's component hit the work budget */
-  readonly capped: Uint8Array;
 
   constructor(readonly n: number) {
-    this.inD = new Uint8Array(n);
-    this.inP = new Uint8Array(n);
+    this.st = new Int32Array(2 * n);
     this.cLo = new Int32Array(n);
     this.cHi = new Int32Array(n);
-    this.lo = new Int32Array(n);
-    this.hi = new Int32Array(n);
-    this.open = new Uint8Array(n);
-    this.capped = new Uint8Array(n);
+  }
+
+  inD(v: number): boolean {
+    return (this.st[2 * v]! & A_D) !== 0;
+  }
+  inP(v: number): boolean {
+    return (this.st[2 * v]! & A_P) !== 0;
+  }
+  /** look-through e, units */
+  lo(v: number): number {
+    return this.st[2 * v]! & MASK;
+  }
+  hi(v: number): number {
+    return this.st[2 * v + 1]! & MASK;
+  }
+  loOpen(v: number): boolean {
+    return (this.st[2 * v]! & A_LO_OPEN) !== 0;
+  }
+  hiOpen(v: number): boolean {
+    return (this.st[2 * v + 1]! & B_HI_OPEN) !== 0;
+  }
+  /** the fixpoint of this node's component hit the work budget */
+  capped(v: number): boolean {
+    return (this.st[2 * v + 1]! & B_CAPPED) !== 0;
   }
 
   reset(v: number): void {
-    this.inD[v] = 0;
-    this.inP[v] = 0;
+    this.st[2 * v] = 0;
+    this.st[2 * v + 1]! &= B_CAPPED;
     this.cLo[v] = 0;
     this.cHi[v] = 0;
-    this.lo[v] = 0;
-    this.hi[v] = 0;
-    this.open[v] = 0;
   }
 
   /** Takes the larger of this and `o` at node v (per-region, per-source). */
   merge(o: SolveState, v: number, cascade: boolean, lookThrough: boolean): void {
+    let a = this.st[2 * v]!;
+    let b = this.st[2 * v + 1]!;
+    const oa = o.st[2 * v]!;
+    const ob = o.st[2 * v + 1]!;
     if (cascade) {
-      this.inD[v]! |= o.inD[v]!;
-      this.inP[v]! |= o.inP[v]!;
+      a |= oa & (A_D | A_P);
       if (o.cLo[v]! > this.cLo[v]!) this.cLo[v] = o.cLo[v]!;
       if (o.cHi[v]! > this.cHi[v]!) this.cHi[v] = o.cHi[v]!;
     }
     if (lookThrough) {
-      const lo = o.lo[v]!;
-      const lOpen = o.open[v]! & LO_OPEN;
-      if (lo > this.lo[v]! || (lo === this.lo[v] && lOpen && !(this.open[v]! & LO_OPEN))) {
-        this.lo[v] = lo;
-        this.open[v] = (this.open[v]! & ~LO_OPEN) | lOpen;
-      }
-      const hi = o.hi[v]!;
-      const hOpen = o.open[v]! & HI_OPEN;
-      if (hi > this.hi[v]! || (hi === this.hi[v] && !hOpen && this.open[v]! & HI_OPEN)) {
-        this.hi[v] = hi;
-        this.open[v] = (this.open[v]! & ~HI_OPEN) | hOpen;
-      }
+      const lo = oa & MASK;
+      const lOpen = oa & A_LO_OPEN;
+      if (lo > (a & MASK) || (lo === (a & MASK) && lOpen && !(a & A_LO_OPEN)))
+        a = (a & (A_D | A_P)) | lo | lOpen;
+      const hi = ob & MASK;
+      const hOpen = ob & B_HI_OPEN;
+      if (hi > (b & MASK) || (hi === (b & MASK) && !hOpen && b & B_HI_OPEN)) b = (b & B_CAPPED) | hi | hOpen;
     }
-    this.capped[v]! |= o.capped[v]!;
+    b |= ob & B_CAPPED;
+    this.st[2 * v] = a;
+    this.st[2 * v + 1] = b;
   }
 }
 
@@ -93,6 +114,9 @@ export interface SolveSpec {
 
 /** Evaluates nodes against their holders' current state; returns whether anything changed. */
 export class Solver {
+  /** position of each node inside the component being iterated, else -1 (allocated on first use) */
+  private local: Int32Array | null = null;
+
   constructor(
     private readonly c: Compiled,
     private readonly t: Threshold,
@@ -108,38 +132,52 @@ export class Solver {
       const a = cs.start[c]!;
       const b = cs.start[c + 1]!;
       if (b - a === 1) this.evalNode(cs.order[a]!);
-      else this.cycle(cs, c, a, b);
+      else this.cycle(cs.order, a, b);
     }
   }
 
-  /** Least fixpoint of a component with cycles: a worklist from the bottom. */
-  private cycle(cs: Components, c: number, a: number, b: number): void {
+  /** Least fixpoint of the component order[a .. b) (a cycle): a worklist from the bottom. */
+  cycle(order: Int32Array, a: number, b: number): void {
     const { c: g, s } = this;
     const size = b - a;
+    const pos = (this.local ??= new Int32Array(g.n).fill(-1));
+    for (let i = a; i < b; i++) pos[order[i]!] = i - a;
     // successors inside the component (holder -> subjects), local CSR over positions
-    const pos = new Map<number, number>();
-    for (let i = a; i < b; i++) pos.set(cs.order[i]!, i - a);
     const outStart = new Int32Array(size + 1);
-    const edges: number[] = [];
+    const e = g.e;
     for (let i = 0; i < size; i++) {
-      const v = cs.order[a + i]!;
-      for (let k = g.inStart[v]!; k < g.inStart[v + 1]!; k++)
-        if (cs.comp[g.eHolder[k]!] === c) edges.push(pos.get(g.eHolder[k]!)!, i);
-      for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++)
-        if (cs.comp[g.cHolder[k]!] === c) edges.push(pos.get(g.cHolder[k]!)!, i);
+      const v = order[a + i]!;
+      for (let k = g.inStart[v]!; k < g.inStart[v + 1]!; k++) {
+        const h = pos[e[k * E_STRIDE]!]!;
+        if (h >= 0) outStart[h + 1]!++;
+      }
+      for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++) {
+        const h = pos[g.cHolder[k]!]!;
+        if (h >= 0) outStart[h + 1]!++;
+      }
     }
-    for (let e = 0; e < edges.length; e += 2) outStart[edges[e]! + 1]!++;
     for (let i = 0; i < size; i++) outStart[i + 1]! += outStart[i]!;
     const fill = outStart.slice(0, size);
-    const out = new Int32Array(edges.length / 2);
-    for (let e = 0; e < edges.length; e += 2) out[fill[edges[e]!]!++] = edges[e + 1]!;
+    const out = new Int32Array(outStart[size]!);
+    for (let i = 0; i < size; i++) {
+      const v = order[a + i]!;
+      for (let k = g.inStart[v]!; k < g.inStart[v + 1]!; k++) {
+        const h = pos[e[k * E_STRIDE]!]!;
+        if (h >= 0) out[fill[h]!++] = i;
+      }
+      for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++) {
+        const h = pos[g.cHolder[k]!]!;
+        if (h >= 0) out[fill[h]!++] = i;
+      }
+    }
+    for (let i = a; i < b; i++) pos[order[i]!] = -1;
 
     const queue = new Int32Array(size + 1);
     const queued = new Uint8Array(size);
     let head = 0;
     let tail = 0;
     for (let i = 0; i < size; i++) {
-      s.reset(cs.order[a + i]!);
+      s.reset(order[a + i]!);
       queue[tail++] = i;
       queued[i] = 1;
     }
@@ -150,7 +188,7 @@ export class Solver {
       head = head === size ? 0 : head + 1;
       pending--;
       queued[i] = 0;
-      const v = cs.order[a + i]!;
+      const v = order[a + i]!;
       work += 1 + g.inStart[v + 1]! - g.inStart[v]!;
       if (!this.evalNode(v)) continue;
       for (let k = outStart[i]!; k < outStart[i + 1]!; k++) {
@@ -163,13 +201,12 @@ export class Solver {
       }
       if (work > WORK_BUDGET) {
         // Sound fallback: what is certain stays (lower bounds, D); the rest may be anything.
+        const st = s.st;
         for (let j = a; j < b; j++) {
-          const x = cs.order[j]!;
-          s.inP[x] = 1;
+          const x = order[j]!;
+          st[2 * x]! |= A_P;
+          st[2 * x + 1] = FULL | B_CAPPED;
           s.cHi[x] = FULL;
-          s.hi[x] = FULL;
-          s.open[x]! &= ~HI_OPEN;
-          s.capped[x] = 1;
         }
         return;
       }
@@ -179,11 +216,7 @@ export class Solver {
   /** Recomputes node v; true when D, P or the look-through bounds moved. */
   evalNode(v: number): boolean {
     const { c: g, t, s, spec } = this;
-    const inD = s.inD;
-    const inP = s.inP;
-    const eLoOf = s.lo;
-    const eHiOf = s.hi;
-    const openOf = s.open;
+    const st = s.st;
     const f = g.flags[v]!;
     const act = spec.source < 0 || spec.source === v;
     const root =
@@ -208,33 +241,31 @@ export class Solver {
     let ctrlUp = false;
     for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++) {
       const h = g.cHolder[k]!;
+      const ha = st[2 * h]!;
+      const hb = st[2 * h + 1]!;
       const restricting = g.cKind[k] === C_RESTRICT;
-      if (restricting && inD[h]) {
+      if (restricting && ha & A_D) {
         d = true;
         cl = FULL;
       }
-      if (inP[h]) {
+      if (ha & A_P) {
         p = true;
         ch = FULL;
       }
-      if (restricting && t.lowerPast(eLoOf[h]!, (openOf[h]! & LO_OPEN) !== 0)) ctrlRoot = true;
-      if (t.upperPast(eHiOf[h]!, (openOf[h]! & HI_OPEN) !== 0)) ctrlUp = true;
+      if (restricting && t.lowerPast(ha & MASK, (ha & A_LO_OPEN) !== 0)) ctrlRoot = true;
+      if (t.upperPast(hb & MASK, (hb & B_HI_OPEN) !== 0)) ctrlUp = true;
     }
     let l = 0;
     let lOpen = false;
     let u = 0;
     let uOpen = false;
     const ltRoot = root || ctrlRoot;
-    const eHolder = g.eHolder;
-    const eLoArr = g.eLo;
-    const eHiArr = g.eHi;
-    const eFlags = g.eFlags;
-    const eSlot = g.eSlot;
-    const end = g.inStart[v + 1]!;
-    let k = g.inStart[v]!;
+    const e = g.e;
+    const end = g.inStart[v + 1]! * E_STRIDE;
+    let k = g.inStart[v]! * E_STRIDE;
     const hasTypes = k < end;
     while (k < end) {
-      const slot = eSlot[k]!;
+      const slot = e[k + 3]! >> 8;
       // cascade sums of this type
       let sumD = 0;
       let sumDOpen = false;
@@ -251,11 +282,13 @@ export class Solver {
       let UOpen = false;
       let clear = 0;
       let clearOpen = false;
-      for (; k < end && eSlot[k] === slot; k++) {
-        const h = eHolder[k]!;
-        const lo = eLoArr[k]!;
-        const hi = eHiArr[k]!;
-        const ef = eFlags[k]!;
+      for (; k < end && e[k + 3]! >> 8 === slot; k += E_STRIDE) {
+        const h = e[k]!;
+        const lo = e[k + 1]!;
+        const hi = e[k + 2]!;
+        const ef = e[k + 3]!;
+        const ha = st[2 * h]!;
+        const hb = st[2 * h + 1]!;
         const loOpen = (ef & E_LO_OPEN) !== 0;
         const hiOpen = (ef & E_HI_OPEN) !== 0;
         const standIn = (ef & E_STANDIN) !== 0;
@@ -263,7 +296,7 @@ export class Solver {
           direct += lo;
           if (loOpen) directOpen = true;
         }
-        if (inD[h]) {
+        if (ha & A_D) {
           if (!single) {
             sumD += lo;
             if (loOpen) sumDOpen = true;
@@ -272,7 +305,7 @@ export class Solver {
             sumDOpen = loOpen;
           }
         }
-        if (inP[h]) {
+        if (ha & A_P) {
           if (!single) {
             sumP += hi;
             if (hiOpen) sumPOpen = true;
@@ -285,9 +318,10 @@ export class Solver {
           if (loOpen) outsideOpen = true;
         }
         if (ltRoot) continue;
-        const eLo = eLoOf[h]!;
-        const eHi = eHiOf[h]!;
-        const ho = openOf[h]!;
+        const eLo = ha & MASK;
+        const eHi = hb & MASK;
+        const hLoOpen = (ha & A_LO_OPEN) !== 0;
+        const hHiOpen = (hb & B_HI_OPEN) !== 0;
         // lower: stake lo x holder's lower e (0 and 100% are exact without a product)
         if (eLo !== 0) {
           if (eLo === FULL) L += lo;
@@ -295,8 +329,8 @@ export class Solver {
             L += mulFloor(lo, eLo);
             if (product.inexact) LOpen = true;
           }
-          if (loOpen || ((ho & LO_OPEN) !== 0 && lo > 0)) LOpen = true;
-        } else if ((ho & LO_OPEN) !== 0 && lo > 0) LOpen = true;
+          if (loOpen || (hLoOpen && lo > 0)) LOpen = true;
+        } else if (hLoOpen && lo > 0) LOpen = true;
         // upper: stake hi x holder's upper e
         if (eHi !== 0) {
           if (eHi === FULL) U += hi;
@@ -304,7 +338,7 @@ export class Solver {
             U += mulCeil(hi, eHi);
             if (product.inexact) UOpen = true;
           }
-          if (hiOpen || ((ho & HI_OPEN) !== 0 && hi > 0)) UOpen = true;
+          if (hiOpen || (hHiOpen && hi > 0)) UOpen = true;
         }
         // the part held certainly clear: stake lo x (1 - holder's upper e)
         if (!standIn && eHi !== FULL) {
@@ -313,7 +347,7 @@ export class Solver {
             clear += mulFloor(lo, FULL - eHi);
             if (product.inexact) clearOpen = true;
           }
-          if (loOpen || ((ho & HI_OPEN) !== 0 && lo > 0)) clearOpen = true;
+          if (loOpen || (hHiOpen && lo > 0)) clearOpen = true;
         }
       }
       const rem = remainder && direct < FULL ? FULL - direct : 0;
@@ -396,17 +430,13 @@ export class Solver {
         uOpen = false;
       }
     }
-    const di = d ? 1 : 0;
-    const pi = p ? 1 : 0;
-    const o = (lOpen ? LO_OPEN : 0) | (uOpen ? HI_OPEN : 0);
     s.cLo[v] = cl;
     s.cHi[v] = ch;
-    if (inD[v] === di && inP[v] === pi && eLoOf[v] === l && eHiOf[v] === u && openOf[v] === o) return false;
-    inD[v] = di;
-    inP[v] = pi;
-    eLoOf[v] = l;
-    eHiOf[v] = u;
-    openOf[v] = o;
+    const na = l | (lOpen ? A_LO_OPEN : 0) | (d ? A_D : 0) | (p ? A_P : 0);
+    const nb = u | (uOpen ? B_HI_OPEN : 0) | (st[2 * v + 1]! & B_CAPPED);
+    if (st[2 * v] === na && st[2 * v + 1] === nb) return false;
+    st[2 * v] = na;
+    st[2 * v + 1] = nb;
     return true;
   }
 }
