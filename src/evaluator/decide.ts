@@ -16,7 +16,7 @@ import { witnessPaths } from './paths.ts';
 import type { PolicyContext } from './policy-context.ts';
 import type { SolveState } from './solve.ts';
 import { PARTY_KINDS } from './store.ts';
-import type { Decision } from './types.ts';
+import type { Decision, WitnessPath } from './types.ts';
 import { UNITS_PER_PERCENT } from './units.ts';
 
 export interface DecideContext {
@@ -28,6 +28,7 @@ export interface DecideContext {
 }
 
 const percent = (units: number) => units / UNITS_PER_PERCENT;
+const FLAGGED = F_UNKNOWN | F_INVALID | F_INCONSISTENT | F_SELF | F_CONFLICT;
 
 export function combine(method: string, cascade: Verdict, lookThrough: Verdict): Verdict {
   switch (method) {
@@ -68,45 +69,74 @@ export function decide(d: DecideContext, v: number): Decision {
   const lookThrough = lookThroughVerdict(d, v);
   const decision: Verdict = f & F_ROOT ? 'restricted' : combine(method, cascade, lookThrough);
 
-  const reasons: string[] = [...ctx.origin(node).reasons];
+  const reasons: string[] = ctx.origin(node).reasons.slice();
   if (method !== 'look-through' && cascade !== 'allowed') reasons.push('cascade');
   if (method !== 'cascade' && lookThrough !== 'allowed') reasons.push('look-through');
-  const control = new Set<string>();
-  for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) {
-    const h = c.cHolder[k]!;
-    const possibly = res.inP(h) || ctx.threshold.upperPast(res.hi(h), res.hiOpen(h));
-    if (possibly) control.add(`control:${g.store.typeNames[c.cType[k]!]!}`);
+  const c0 = c.cStart[v]!;
+  const c1 = c.cStart[v + 1]!;
+  if (c0 < c1) {
+    const control = new Set<string>();
+    for (let k = c0; k < c1; k++) {
+      const h = c.cHolder[k]!;
+      const possibly = res.inP(h) || ctx.threshold.upperPast(res.hi(h), res.hiOpen(h));
+      if (possibly) control.add(`control:${g.store.typeNames[c.cType[k]!]!}`);
+    }
+    for (const x of [...control].sort()) reasons.push(x);
   }
-  reasons.push(...[...control].sort());
   if (f & F_REMAINDER && decision !== 'allowed') reasons.push('remainder');
   const flags: string[] = [];
-  if (f & F_UNKNOWN) flags.push('unknown-origin');
-  if (f & F_INVALID) flags.push('invalid-share');
-  if (f & F_INCONSISTENT) flags.push('inconsistent-shares');
-  if (f & F_SELF) flags.push('self-holding');
-  if (f & F_CONFLICT) flags.push('conflicting-statements');
-  if (res.capped(v)) flags.push('iteration-capped');
-  reasons.push(...flags);
+  if (f & FLAGGED || res.capped(v)) {
+    if (f & F_UNKNOWN) flags.push('unknown-origin');
+    if (f & F_INVALID) flags.push('invalid-share');
+    if (f & F_INCONSISTENT) flags.push('inconsistent-shares');
+    if (f & F_SELF) flags.push('self-holding');
+    if (f & F_CONFLICT) flags.push('conflicting-statements');
+    if (res.capped(v)) flags.push('iteration-capped');
+    for (const x of flags) reasons.push(x);
+  }
   // Paths witness a restriction or a review, and an allowed decision whose figures come near the
   // threshold (at least half of it: a 50% stake that stays allowed at "more than 50%"). Small
   // minority stakes are not traced: on large graphs that search would cost more than the rest.
   const reached = Math.max(res.cHi[v]!, res.hi(v)) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
-  const { paths, truncated } =
-    decision === 'allowed' && !reached ? { paths: [], truncated: false } : witnessPaths(d, v);
-  if (truncated) reasons.push('paths-truncated');
+  let paths: WitnessPath[] = [];
+  if (decision !== 'allowed' || reached) {
+    const w = witnessPaths(d, v);
+    paths = w.paths;
+    if (w.truncated) reasons.push('paths-truncated');
+  }
 
+  const id = g.nodeIds[node]!;
   const name = g.nameOfNode(node);
-  return {
-    id: g.nodeIds[node]!,
-    ...(name !== undefined ? { name } : {}),
-    kind: PARTY_KINDS[g.nodeKind[node]!] ?? 'unknownEntity',
-    decision,
-    reasons,
-    cascade: { verdict: cascade, min: percent(res.cLo[v]!), max: percent(res.cHi[v]!) },
-    lookThrough: { verdict: lookThrough, min: percent(res.lo(v)), max: percent(res.hi(v)) },
-    paths,
-    flags,
-    policy: { ...d.loaded.ref },
-    asOf: g.asOf,
-  };
+  const kind = PARTY_KINDS[g.nodeKind[node]!] ?? 'unknownEntity';
+  const cascadeOut = { verdict: cascade, min: percent(res.cLo[v]!), max: percent(res.cHi[v]!) };
+  const lookThroughOut = { verdict: lookThrough, min: percent(res.lo(v)), max: percent(res.hi(v)) };
+  const policy = { ...d.loaded.ref };
+  const asOf = g.asOf;
+  // two literals rather than a spread: the same keys in the same order, built without a copy
+  return name !== undefined
+    ? {
+        id,
+        name,
+        kind,
+        decision,
+        reasons,
+        cascade: cascadeOut,
+        lookThrough: lookThroughOut,
+        paths,
+        flags,
+        policy,
+        asOf,
+      }
+    : {
+        id,
+        kind,
+        decision,
+        reasons,
+        cascade: cascadeOut,
+        lookThrough: lookThroughOut,
+        paths,
+        flags,
+        policy,
+        asOf,
+      };
 }
