@@ -31,6 +31,7 @@ import {
   parseRetryAfter,
 } from '../../src/sync/call-policy.ts';
 import type { RateLimiter, Sleep } from '../../src/sync/call-policy.ts';
+import { prefetchChain } from '../../src/sync/page-chain.ts';
 import type { AwsConfig } from './config.ts';
 
 export type { AgreementInvoiceLineItemGroupSummary, AgreementViewSummary, DescribeAgreementOutput };
@@ -146,25 +147,27 @@ export function createAwsClient(config: AwsConfig, deps: AwsClientDeps): AwsClie
     if (search.acceptorAccountId)
       filters.push({ name: 'AcceptorAccountId', values: [search.acceptorAccountId] });
     const guard = createPageGuard({ cloud: CLOUD, api: 'SearchAgreements', maxPages: config.maxPages });
-    let nextToken: string | undefined;
-    for (;;) {
-      const input = {
-        catalog: config.catalog,
-        filters,
-        sort: { sortBy: 'LastUpdateTime', sortOrder: 'ASCENDING' as const },
-        maxResults: config.pageSize,
-        ...(nextToken ? { nextToken } : {}),
-      };
-      const out = await call(
-        'SearchAgreements',
-        'SearchAgreements',
-        (s) => agreement.send(new SearchAgreementsCommand(input), { abortSignal: s }),
-        signal,
-      );
-      yield out.agreementViewSummaries ?? [];
-      if (!guard.next(out.nextToken)) return;
-      nextToken = out.nextToken;
-    }
+    // the next page is asked for while the caller handles this one (the chain is the bottleneck)
+    const pages = prefetchChain(
+      (nextToken, chainSignal) => {
+        const input = {
+          catalog: config.catalog,
+          filters,
+          sort: { sortBy: 'LastUpdateTime', sortOrder: 'ASCENDING' as const },
+          maxResults: config.pageSize,
+          ...(nextToken ? { nextToken } : {}),
+        };
+        return call(
+          'SearchAgreements',
+          'SearchAgreements',
+          (s) => agreement.send(new SearchAgreementsCommand(input), { abortSignal: s }),
+          chainSignal,
+        );
+      },
+      (out) => (guard.next(out.nextToken) ? out.nextToken : undefined),
+      { signal },
+    );
+    for await (const { page } of pages) yield page.agreementViewSummaries ?? [];
   }
 
   async function* listInvoiceLineItems(

@@ -17,7 +17,7 @@ export { USAGE_SOURCE } from './usage.ts';
 export interface AwsAdapterDeps extends AdapterDeps {
   /** for tests and fakes; unset = the SDK's default credential chain */
   credentials?: AwsCredentials;
-  /** where and how much the tenant join spills to disk (default: the OS temp folder, 20,000 rows) */
+  /** where and how much the tenant join spills to disk (default: the OS temp folder, 10,000 rows) */
   spill?: SpillOptions;
 }
 

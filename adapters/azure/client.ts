@@ -16,6 +16,7 @@ import {
   type RateLimiter,
   type Sleep,
 } from '../../src/sync/call-policy.ts';
+import { prefetchChain } from '../../src/sync/page-chain.ts';
 import type { AzureConfig } from './config.ts';
 import { extractContinuationToken } from './map.ts';
 
@@ -271,13 +272,16 @@ export function createAzureClient(config: AzureConfig, deps: AzureClientDeps): A
   return {
     async *listSubscriptions(signal) {
       const guard = createPageGuard({ cloud: CLOUD, api: API_SUBSCRIPTIONS, maxPages: config.maxPages });
-      let token: string | undefined;
-      for (let page = 1; ; page++) {
-        const { subscriptions, next } = await subscriptionPage(token, signal);
-        const more = guard.next(next);
-        yield { subscriptions, page, last: !more };
-        if (!more) return;
-        token = next;
+      // the next page is asked for while the caller handles this one (the chain is the bottleneck)
+      const chain = prefetchChain(
+        (token, chainSignal) => subscriptionPage(token, chainSignal),
+        ({ next }) => (guard.next(next) ? next : undefined),
+        { signal },
+      );
+      let page = 0;
+      for await (const step of chain) {
+        page++;
+        yield { subscriptions: step.page.subscriptions, page, last: !step.more };
       }
     },
 

@@ -38,7 +38,7 @@ export { azureStateFromDemo, syntheticAzureState, writeAzureReports } from './de
 /** The injected I/O: logger and clock, the Entra credential, optionally axios, limiters and timers. */
 export interface AzureAdapterDeps
   extends AdapterDeps, Pick<AzureClientDeps, 'credential' | 'http' | 'limiters' | 'sleep' | 'random'> {
-  /** where and how much the tenant join spills to disk (default: the OS temp folder, 20,000 rows) */
+  /** where and how much the tenant join spills to disk (default: the OS temp folder, 10,000 rows) */
   spill?: SpillOptions;
 }
 

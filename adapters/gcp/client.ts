@@ -15,6 +15,7 @@ import {
   type RateLimiter,
   type Sleep,
 } from '../../src/sync/call-policy.ts';
+import { prefetchChain } from '../../src/sync/page-chain.ts';
 import { sanitizedCause, type GcpTokenSource } from './client-auth.ts';
 import type { GcpConfig } from './config.ts';
 
@@ -210,19 +211,23 @@ export function createProcurementClient(config: GcpConfig, deps: ProcurementClie
   return {
     async *accountPages(options = {}) {
       const guard = createPageGuard({ cloud: 'gcp', api: API_ACCOUNTS, maxPages: config.maxPages });
-      let token = options.pageToken;
-      for (;;) {
-        const params: Record<string, string | number> = { pageSize: config.pageSize };
-        if (token !== undefined) params.pageToken = token;
-        const body = await getJson(API_ACCOUNTS, `v1/providers/${provider}/accounts`, params, options.signal);
-        const page = parse(API_ACCOUNTS, listAccountsSchema, body);
+      // the next page is asked for while the caller handles this one (the chain is the bottleneck)
+      const chain = prefetchChain(
+        async (token, signal) => {
+          const params: Record<string, string | number> = { pageSize: config.pageSize };
+          if (token !== undefined) params.pageToken = token;
+          const body = await getJson(API_ACCOUNTS, `v1/providers/${provider}/accounts`, params, signal);
+          return { token, page: parse(API_ACCOUNTS, listAccountsSchema, body) };
+        },
+        ({ page }) => (guard.next(page.nextPageToken) ? page.nextPageToken : undefined),
+        { first: options.pageToken, signal: options.signal },
+      );
+      for await (const { page: step } of chain) {
         yield {
-          accounts: page.accounts ?? [],
-          pageToken: token,
-          nextPageToken: page.nextPageToken || undefined,
+          accounts: step.page.accounts ?? [],
+          pageToken: step.token,
+          nextPageToken: step.page.nextPageToken || undefined,
         };
-        if (!guard.next(page.nextPageToken)) return;
-        token = page.nextPageToken;
       }
     },
     async *entitlementPages(filter, signal) {

@@ -82,6 +82,38 @@ describe('gcp tenants and usage', () => {
     );
   });
 
+  it('hands over, in order and whole, every page read before the listing fails, then the failure', async () => {
+    fake.faults.repeatTokenFromPage = 2;
+    const pages: Array<{ keys: string[]; entitled: number; cursor?: string }> = [];
+    try {
+      await assert.rejects(
+        (async () => {
+          for await (const p of createGcpAdapter({ ...config, pageSize: 2 }, { logger }).tenants())
+            pages.push({
+              keys: p.items.map((t) => t.tenantKey),
+              entitled: p.items.filter((t) => t.entitlements.length > 0).length,
+              ...(p.cursor !== undefined ? { cursor: p.cursor } : {}),
+            });
+        })(),
+        { code: 'RepeatedPageToken' },
+      );
+    } finally {
+      delete fake.faults.repeatTokenFromPage;
+    }
+    const all = [...(await tenants()).keys()];
+    assert.ok(pages.length >= 2, JSON.stringify(pages));
+    assert.deepEqual(
+      pages.flatMap((p) => p.keys),
+      all.slice(0, pages.length * 2),
+      'the pages before the failure, in listing order',
+    );
+    assert.ok(pages.every((p) => p.cursor?.startsWith('accounts:')));
+    assert.ok(
+      pages.some((p) => p.entitled > 0),
+      'entitlements joined on the pages handed over',
+    );
+  });
+
   it('lists a personal account\'s "n/a" fields as missing and never invents a name', async () => {
     const t = (await tenants()).get('acct-personal')!;
     assert.equal(t.legalName, undefined);

@@ -4,7 +4,7 @@
 import type { ListOptions, Page, TenantRecord } from '../../src/adapter.ts';
 import { AdapterError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
-import { API_ACCOUNTS, type ProcurementClient, type RawEntitlement } from './client.ts';
+import { API_ACCOUNTS, type AccountPage, type ProcurementClient, type RawEntitlement } from './client.ts';
 import type { GcpConfig } from './config.ts';
 import { buildTenantRecord, parseAccountName, SOURCE_ACCOUNTS, type InsightsInfo } from './map.ts';
 import { loadInsights } from './reports.ts';
@@ -46,40 +46,77 @@ export async function* gcpTenantPages(
     });
   const pageToken = resumeToken(options.cursor, logger);
   const signal = options.signal;
-  for await (const page of client.accountPages({
+  // Entitlements of the next accounts page are fetched while this page's are still arriving, so the
+  // rate limiter, not the round trips, sets the pace. Pages are handed over in order, and the pages
+  // read before a failure are all handed over before it.
+  const building: Array<Promise<Page<TenantRecord>>> = [];
+  const pages = client.accountPages({
     ...(pageToken !== undefined ? { pageToken } : {}),
     ...(signal ? { signal } : {}),
-  })) {
-    const retrievedAt = ctx.clock().toISOString();
-    const ids: string[] = [];
-    for (const account of page.accounts) {
-      const parsed = parseAccountName(account.name);
-      if (!parsed || (parsed.providerId !== undefined && parsed.providerId !== config.providerId)) {
-        throw new AdapterError(`unexpected account name ${JSON.stringify(account.name)}`, {
-          cloud: 'gcp',
-          api: API_ACCOUNTS,
-          fault: 'server',
-          retryable: false,
-          code: 'BadPayload',
-        });
+  });
+  try {
+    for (;;) {
+      let next: IteratorResult<AccountPage>;
+      try {
+        next = await pages.next();
+      } catch (error) {
+        // the listing failed: the pages already read go first (a built page's own failure is thrown
+        // in its turn, and stops the stream there, so no later page's cursor passes it)
+        while (building.length > 0) yield await building.shift()!;
+        throw error;
       }
-      ids.push(parsed.accountId);
+      if (next.done) break;
+      const built = buildPage(ctx, insights, next.value, signal);
+      built.catch(() => {}); // observed in its turn
+      building.push(built);
+      if (building.length > PAGES_AHEAD) yield await building.shift()!;
     }
-    const byAccount = await entitlementsOf(ctx, ids, signal);
-    const items = page.accounts.map((account, i) =>
-      buildTenantRecord({
-        account,
-        entitlements: byAccount.get(ids[i]!) ?? [],
-        ...(insights.has(ids[i]!) ? { insights: insights.get(ids[i]!)! } : {}),
-        retrievedAt,
-      }),
-    );
-    yield {
-      source: SOURCE_ACCOUNTS,
-      items,
-      cursor: page.nextPageToken ? CURSOR_PREFIX + page.nextPageToken : CURSOR_DONE,
-    };
+    while (building.length > 0) yield await building.shift()!;
+  } finally {
+    // stopped early: the request sent ahead is dropped
+    await pages.return(undefined);
   }
+}
+
+/** Accounts pages whose entitlements are fetched while an earlier page's are awaited. */
+const PAGES_AHEAD = 1;
+
+async function buildPage(
+  ctx: TenantsContext,
+  insights: ReadonlyMap<string, InsightsInfo>,
+  page: AccountPage,
+  signal: AbortSignal | undefined,
+): Promise<Page<TenantRecord>> {
+  const { config } = ctx;
+  const ids: string[] = [];
+  for (const account of page.accounts) {
+    const parsed = parseAccountName(account.name);
+    if (!parsed || (parsed.providerId !== undefined && parsed.providerId !== config.providerId)) {
+      throw new AdapterError(`unexpected account name ${JSON.stringify(account.name)}`, {
+        cloud: 'gcp',
+        api: API_ACCOUNTS,
+        fault: 'server',
+        retryable: false,
+        code: 'BadPayload',
+      });
+    }
+    ids.push(parsed.accountId);
+  }
+  const byAccount = await entitlementsOf(ctx, ids, signal);
+  const retrievedAt = ctx.clock().toISOString();
+  const items = page.accounts.map((account, i) =>
+    buildTenantRecord({
+      account,
+      entitlements: byAccount.get(ids[i]!) ?? [],
+      ...(insights.has(ids[i]!) ? { insights: insights.get(ids[i]!)! } : {}),
+      retrievedAt,
+    }),
+  );
+  return {
+    source: SOURCE_ACCOUNTS,
+    items,
+    cursor: page.nextPageToken ? CURSOR_PREFIX + page.nextPageToken : CURSOR_DONE,
+  };
 }
 
 async function entitlementsOf(
@@ -89,24 +126,36 @@ async function entitlementsOf(
 ): Promise<Map<string, RawEntitlement[]>> {
   const out = new Map<string, RawEntitlement[]>();
   const wanted = new Set(ids);
-  for (let i = 0; i < ids.length; i += ctx.config.accountsPerEntitlementCall) {
-    const chunk = ids.slice(i, i + ctx.config.accountsPerEntitlementCall);
-    for await (const list of ctx.client.entitlementPages(accountFilter(chunk), signal)) {
-      for (const e of list) {
-        const owner = e.account === undefined ? undefined : parseAccountName(e.account)?.accountId;
-        if (owner === undefined || !wanted.has(owner)) {
-          // The filter named these accounts only; anything else is the server's mistake, not ours to file.
-          ctx.logger.warn('entitlement outside the requested accounts ignored', {
-            cloud: 'gcp',
-            entitlement: e.name,
-          });
-          continue;
-        }
-        const list2 = out.get(owner);
-        if (list2) list2.push(e);
-        else out.set(owner, [e]);
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += ctx.config.accountsPerEntitlementCall)
+    chunks.push(ids.slice(i, i + ctx.config.accountsPerEntitlementCall));
+  // the chunks' calls go out together (the limiter spaces them); an account's entitlements all
+  // come from its own chunk, in that chunk's order
+  await Promise.all(chunks.map((chunk) => collectEntitlements(ctx, chunk, wanted, out, signal)));
+  return out;
+}
+
+async function collectEntitlements(
+  ctx: TenantsContext,
+  chunk: string[],
+  wanted: ReadonlySet<string>,
+  out: Map<string, RawEntitlement[]>,
+  signal?: AbortSignal,
+): Promise<void> {
+  for await (const list of ctx.client.entitlementPages(accountFilter(chunk), signal)) {
+    for (const e of list) {
+      const owner = e.account === undefined ? undefined : parseAccountName(e.account)?.accountId;
+      if (owner === undefined || !wanted.has(owner)) {
+        // The filter named these accounts only; anything else is the server's mistake, not ours to file.
+        ctx.logger.warn('entitlement outside the requested accounts ignored', {
+          cloud: 'gcp',
+          entitlement: e.name,
+        });
+        continue;
       }
+      const list2 = out.get(owner);
+      if (list2) list2.push(e);
+      else out.set(owner, [e]);
     }
   }
-  return out;
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -138,6 +139,9 @@ async function benchOnce(total: number, storeKind: string) {
     peak.heap = Math.max(peak.heap, m.heapUsed);
   };
   const timer = setInterval(sample, 200);
+  // how long the thread was busy when a timer (a rate limiter's next slot) was due
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   let written = 0;
   let lastPrint = Date.now();
   const t0 = Date.now();
@@ -155,6 +159,7 @@ async function benchOnce(total: number, storeKind: string) {
     },
   });
   clearInterval(timer);
+  loop.disable();
   sample();
   const stats = await fakes.stats();
   const after = stats.counts;
@@ -190,6 +195,11 @@ async function benchOnce(total: number, storeKind: string) {
     seconds: Number((summary.durationMs / 1000).toFixed(1)),
     peakRssMB: Math.round(peak.rss / 1e6),
     peakHeapMB: Math.round(peak.heap / 1e6),
+    eventLoopDelayMs: {
+      p50: Math.round(loop.percentile(50) / 1e6),
+      p99: Math.round(loop.percentile(99) / 1e6),
+      max: Math.round(loop.max / 1e6),
+    },
     clouds,
   };
 }
@@ -205,7 +215,8 @@ async function main(): Promise<void> {
     const r = await benchOnce(total, storeKind);
     results.push(r);
     process.stdout.write(
-      `${total} tenants: ${r.status} in ${r.seconds} s, peak RSS ${r.peakRssMB} MB, peak heap ${r.peakHeapMB} MB\n`,
+      `${total} tenants: ${r.status} in ${r.seconds} s, peak RSS ${r.peakRssMB} MB, peak heap ${r.peakHeapMB} MB, ` +
+        `event-loop delay p50/p99/max ${r.eventLoopDelayMs.p50}/${r.eventLoopDelayMs.p99}/${r.eventLoopDelayMs.max} ms\n`,
     );
     for (const c of r.clouds) {
       process.stdout.write(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface SpillOptions {
-  /** entries held in memory before a sorted run is written to disk (default 20,000) */
+  /** entries held in memory before a sorted run is written to disk (default 10,000) */
   runSize?: number;
   /** runs merged at once; with more, the oldest are merged into one run first (default 32) */
   fanIn?: number;
@@ -38,7 +38,7 @@ export interface SpillSorter<T> {
   dispose(): Promise<void>;
 }
 
-const DEFAULTS = { runSize: 20_000, fanIn: 32 };
+const DEFAULTS = { runSize: 10_000, fanIn: 64 };
 
 /** Values must survive JSON (no Dates, no Maps): runs are stored as one JSON array per line. */
 export function createSpillSorter<T>(options: SpillOptions = {}): SpillSorter<T> {
