@@ -3,7 +3,8 @@
 import type { TenantRecord } from '../adapter.ts';
 import type { EntityIndex } from './entity-index.ts';
 import { identifierKeys, registrableDomain, type RefusedIdentifier } from './identifiers.ts';
-import { queryForm, scoreName, type NameScore, type QueryForm } from './name-score.ts';
+import { COUNTRY_BONUS, COUNTRY_PENALTY, blockNames } from './blocking.ts';
+import { queryForm, scoreName, type NameScore } from './name-score.ts';
 import { isPlaceholderName, isStopWord, nameForms } from './names.ts';
 import { fnv1a } from './pools.ts';
 
@@ -40,12 +41,6 @@ export const WEAK = 0.6;
 export const MARGIN = 0.05;
 const SHOWN = 0.4;
 const MAX_CANDIDATES = 5;
-/** a token in more name records than this is too common to block on */
-const MAX_POSTINGS = 5000;
-/** a second or third blocking token is used only when this rare */
-const WIDEN_MAX = 200;
-/** name records scored in full per query form, after ranking */
-const MAX_SCORED = 24;
 
 interface Acc {
   ids: string[];
@@ -65,61 +60,6 @@ function tenantNames(t: TenantLike): string[] {
   return out;
 }
 
-/**
- * Name records worth scoring for one query form: postings of its rarest distinctive tokens (and of
- * edit-distance-1 variants of tokens the registry never saw, when `typos`), plus the compact
- * fingerprint. Ranked by the IDF weight of all query tokens each record holds, nearest length
- * first on ties, so only the best few are scored in full.
- */
-function block(index: EntityIndex, q: QueryForm, typos: boolean): Set<number> {
-  const pool = new Set<number>();
-  const out = new Set<number>();
-  for (const n of index.compactPostings(q.compactHash)) out.add(n);
-  const rare = q.tids
-    .map((tid, i) => ({ tid, i }))
-    .filter(({ tid, i }) => tid >= 0 && !isStopWord(q.form.tokens[i]!) && index.df(tid) <= MAX_POSTINGS)
-    .sort((a, b) => index.df(a.tid) - index.df(b.tid));
-  const variantTids: number[] = [];
-  const variantWeights: number[] = [];
-  // the rarest token always blocks; other rare ones widen the net (against a wrong word in one)
-  for (let k = 0; k < rare.length && k < 3; k++) {
-    if (k > 0 && index.df(rare[k]!.tid) > WIDEN_MAX) break;
-    for (const n of index.postings(rare[k]!.tid)) pool.add(n);
-  }
-  if (typos) {
-    // Tokens the registry has never seen are likely typos: look up the known words an edit away.
-    q.form.tokens.forEach((t, i) => {
-      if (q.tids[i]! >= 0 || t.length < 5 || !/^[a-z0-9]+$/.test(t)) return;
-      for (const tid of index.similarTokens(t)) {
-        if (index.df(tid) > MAX_POSTINGS) continue;
-        variantTids.push(tid);
-        variantWeights.push(q.weights[i]!);
-        for (const n of index.postings(tid)) pool.add(n);
-      }
-    });
-  }
-  if (pool.size + out.size <= MAX_SCORED) {
-    for (const n of pool) out.add(n);
-    return out;
-  }
-  const tids = Int32Array.from([...q.tids, ...variantTids]);
-  const weights = Float64Array.from([...q.weights, ...variantWeights]);
-  // keep the best MAX_SCORED by (overlap desc, length difference asc, record asc) without sorting the pool
-  const top: Array<{ n: number; w: number; d: number }> = [];
-  const worse = (a: { n: number; w: number; d: number }, b: { n: number; w: number; d: number }) =>
-    a.w < b.w || (a.w === b.w && (a.d > b.d || (a.d === b.d && a.n > b.n)));
-  for (const n of pool) {
-    const c = { n, w: index.overlap(n, tids, weights), d: Math.abs(index.nameLength(n) - q.tids.length) };
-    if (top.length === MAX_SCORED && !worse(top[top.length - 1]!, c)) continue;
-    let at = top.length;
-    while (at > 0 && worse(top[at - 1]!, c)) at--;
-    top.splice(at, 0, c);
-    if (top.length > MAX_SCORED) top.pop();
-  }
-  for (const c of top) out.add(c.n);
-  return out;
-}
-
 export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult {
   const explanation: string[] = [];
   const refused: RefusedIdentifier[] = [];
@@ -130,6 +70,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     return a;
   };
   const country = tenant.countryCode?.toUpperCase();
+  const fit = index.countryFit(country);
   const tenantKinds = new Map<string, string>(); // kind -> key, for conflicts
   for (const r of tenant.registrationIds ?? []) {
     const check = identifierKeys(r.scheme, r.id, country ? { country } : {});
@@ -142,7 +83,14 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       tenantKinds.set(k.kind, k.key);
       const hits = index.lookupKey(k.key);
       explanation.push(
-        `${k.key}: ${hits.length === 0 ? 'in no registry entity' : `held by ${hits.map((e) => index.entityId(e)).join(', ')}`}`,
+        `${k.key}: ${
+          hits.length === 0
+            ? 'in no registry entity'
+            : `held by ${hits
+                .map((e) => index.entityId(e))
+                .sort()
+                .join(', ')}`
+        }`,
       );
       for (const e of hits) get(e).ids.push(k.kind);
     }
@@ -168,7 +116,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       if (form.expansions.length > 0 && !form.transliterated)
         explanation.push(`abbreviations expanded in "${name}": ${form.expansions.join(', ')}`);
       const q = queryForm(index, form, fnv1a(form.compact));
-      const blockSet = block(index, q, false);
+      const blockSet = new Set(blockNames(index, q, fit, false));
       // entities an identifier points at are always compared by name, to spot a conflict
       for (const [e, a] of acc) {
         if (a.ids.length === 0) continue;
@@ -201,18 +149,18 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
         return best;
       };
       // typo variants only when nothing reached review: they cost hundreds of look-ups
-      if (score(blockSet) < WEAK) score(block(index, q, true));
+      if (score(blockSet) < WEAK) score(blockNames(index, q, fit, true));
     }
   }
 
   const candidates: Array<
-    MatchCandidate & { e: number; byId: boolean; byDomain: boolean; capped: string[] }
+    MatchCandidate & { e: number; byId: boolean; byDomain: boolean; nameScore: number; capped: string[] }
   > = [];
   for (const [e, a] of acc) {
     const matched: string[] = [...new Set(a.ids)].sort();
     const conflicts: string[] = [];
     const capped: string[] = [];
-    const keys = index.entityKeys(e);
+    const keys = tenantKinds.size > 0 ? index.entityKeys(e) : [];
     for (const kind of ['lei', 'uscc'] as const) {
       const mine = tenantKinds.get(kind);
       const theirs = keys.filter((k) => k.startsWith(`${kind}:`));
@@ -240,10 +188,10 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     if (country && ec.length > 0) {
       if (ec.includes(country)) {
         matched.push('country');
-        if (a.ids.length === 0) score = Math.min(1, score + 0.05);
+        if (a.ids.length === 0) score = Math.min(1, score + COUNTRY_BONUS);
       } else {
         conflicts.push('country');
-        if (a.ids.length === 0) score -= 0.15;
+        if (a.ids.length === 0) score -= COUNTRY_PENALTY;
       }
     }
     if (conflicts.includes('lei') || conflicts.includes('uscc')) score -= 0.3;
@@ -252,23 +200,27 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     candidates.push({
       e,
       entityId: index.entityId(e),
-      name: index.entityName(e),
+      name: '', // read from the pool for the shown few only
       score,
       matched,
       conflicts,
       byId: a.ids.length > 0,
       byDomain: a.domain,
+      nameScore: ns?.score ?? 0,
       capped,
     });
   }
-  // Equal scores: identifier evidence first, then the domain, then the id (deterministic).
+  // Equal scores: identifier evidence first, then the domain, then the closer name (a score capped
+  // at 1 hides "Acme AG" ~ "Acme AG" beating "Acme Technology AG"), then the id (deterministic).
   candidates.sort(
     (x, y) =>
       y.score - x.score ||
       Number(y.byId) - Number(x.byId) ||
       Number(y.byDomain) - Number(x.byDomain) ||
+      y.nameScore - x.nameScore ||
       (x.entityId < y.entityId ? -1 : x.entityId > y.entityId ? 1 : 0),
   );
+  for (const c of candidates.slice(0, MAX_CANDIDATES)) c.name = index.entityName(c.e);
   const shown = candidates.slice(0, MAX_CANDIDATES).map(({ entityId, name, score, matched, conflicts }) => ({
     entityId,
     name,

@@ -26,7 +26,8 @@ export interface NameScore {
   refusal?: string;
 }
 
-const TYPO_CREDIT = 0.85;
+/** share of a token's weight credited to a word one or two edits away */
+export const TYPO_CREDIT = 0.85;
 
 /** A token's IDF weight; a token the registry never saw weighs most. */
 export function tokenWeight(index: EntityIndex, tid: number, token: string): number {
@@ -47,20 +48,30 @@ export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScor
   const raw = index.nameTokens(n);
   const crossScript =
     index.nameScript(n) !== q.form.script || index.nameTransliterated(n) || q.form.transliterated;
-  const eTids: number[] = [];
-  const eExp: boolean[] = [];
-  for (const r of raw) {
-    eTids.push(r < 0 ? ~r : r);
-    eExp.push(r < 0);
+  const len = raw.length;
+  const eTids: number[] = new Array<number>(len);
+  const eExp: boolean[] = new Array<boolean>(len);
+  let eTotal = 0;
+  let allStop = true;
+  for (let k = 0; k < len; k++) {
+    const r = raw[k]!;
+    const tid = r < 0 ? ~r : r;
+    eTids[k] = tid;
+    eExp[k] = r < 0;
+    eTotal += index.weight(tid);
+    if (allStop && !isStopWord(index.token(tid))) allStop = false;
   }
-  const eTokens = eTids.map((t) => index.token(t));
-  const eWeights = eTids.map((t) => index.weight(t));
   // Same letters, different spacing ("ByteDance" / "Byte Dance"): the whole name matches.
-  if (q.form.compact === eTokens.join('') && !eTokens.every(isStopWord)) {
+  // (The compact hash is compared first: joining the tokens is only worth it on a hash hit.)
+  if (
+    !allStop &&
+    index.nameCompact(n) === q.compactHash >>> 0 &&
+    q.form.compact === eTids.map((t) => index.token(t)).join('')
+  ) {
     const viaAbbreviation = q.form.expanded.some(Boolean) !== eExp.some(Boolean);
     return { score: 1, matched: [q.form.tokens.join(' ')], viaAbbreviation, fuzzyOnly: false, crossScript };
   }
-  const used = new Array<boolean>(eTids.length).fill(false);
+  const used = new Array<boolean>(len).fill(false);
   let shared = 0;
   let distinctive = 0;
   let exactDistinctive = 0;
@@ -71,13 +82,15 @@ export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScor
   const pending: number[] = [];
   // exact matches first, so a typo pass cannot steal a token another word matches exactly
   for (let i = 0; i < qTokens.length; i++) {
-    const j = q.tids[i]! >= 0 ? eTids.findIndex((t, k) => !used[k] && t === q.tids[i]) : -1;
+    let j = -1;
+    const qt = q.tids[i]!;
+    if (qt >= 0) for (let k = 0; k < len && j < 0; k++) if (eTids[k] === qt && !used[k]) j = k;
     if (j < 0) {
       pending.push(i);
       continue;
     }
     used[j] = true;
-    shared += (q.weights[i]! + eWeights[j]!) / 2;
+    shared += (q.weights[i]! + index.weight(eTids[j]!)) / 2;
     if (isStopWord(qTokens[i]!)) stopOnly.push(qTokens[i]!);
     else {
       distinctive++;
@@ -90,14 +103,19 @@ export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScor
     const t = qTokens[i]!;
     const limit = typoLimit(t.length);
     if (limit === 0 || isStopWord(t)) continue;
-    const j = eTokens.findIndex((et, k) => !used[k] && et.length >= 5 && withinEdits(t, et, limit));
+    let j = -1;
+    for (let k = 0; k < len && j < 0; k++) {
+      if (used[k]) continue;
+      const et = index.token(eTids[k]!);
+      if (et.length >= 5 && withinEdits(t, et, limit)) j = k;
+    }
     if (j < 0) continue;
     used[j] = true;
-    shared += (TYPO_CREDIT * (q.weights[i]! + eWeights[j]!)) / 2;
+    shared += (TYPO_CREDIT * (q.weights[i]! + index.weight(eTids[j]!))) / 2;
     distinctive++;
-    matched.push(`${t}~${eTokens[j]}`);
+    matched.push(`${t}~${index.token(eTids[j]!)}`);
   }
-  const total = q.weights.reduce((a, b) => a + b, 0) + eWeights.reduce((a, b) => a + b, 0);
+  const total = q.weights.reduce((a, b) => a + b, 0) + eTotal;
   const base = {
     matched,
     viaAbbreviation,

@@ -106,15 +106,19 @@ function fold(name: string): string {
   );
 }
 
+function matchAt(words: string[], seq: string[], from: number): boolean {
+  for (let i = 0; i < seq.length; i++) if (words[from + i] !== seq[i]) return false;
+  return true;
+}
+
 /** Removes legal-form token sequences at the end and the start, repeatedly. */
 function stripLegalForms(words: string[], removed: string[]): string[] {
   let start = 0;
   let end = words.length;
-  const matchAt = (seq: string[], from: number) => seq.every((s, i) => words[from + i] === s);
   for (let changed = true; changed && end > start;) {
     changed = false;
     for (const seq of BY_LAST.get(words[end - 1]!) ?? []) {
-      if (seq.length <= end - start && matchAt(seq, end - seq.length)) {
+      if (seq.length <= end - start && matchAt(words, seq, end - seq.length)) {
         removed.push(seq.join(' '));
         end -= seq.length;
         changed = true;
@@ -123,7 +127,7 @@ function stripLegalForms(words: string[], removed: string[]): string[] {
     }
     if (changed || end <= start) continue;
     for (const seq of BY_FIRST.get(words[start]!) ?? []) {
-      if (seq.length <= end - start && matchAt(seq, start)) {
+      if (seq.length <= end - start && matchAt(words, seq, start)) {
         removed.push(seq.join(' '));
         start += seq.length;
         changed = true;
@@ -167,13 +171,15 @@ function transliterate(text: string): string {
   return out;
 }
 
-function buildForm(folded: string, script: NameScript, transliterated: boolean): NameForm {
+function buildForm(folded: string, script: NameScript, transliterated: boolean, ascii: boolean): NameForm {
   const legalForms: string[] = [];
   const expansions: string[] = [];
   const tokens: string[] = [];
   const expanded: boolean[] = [];
   // CJK runs may hold legal forms glued to the name: strip those first, then cut into bigrams.
-  const spaced = folded.replace(CJK_RUN, (run) => ` \u0000${stripCjkLegalForms(run, legalForms)} `);
+  const spaced = ascii
+    ? folded
+    : folded.replace(CJK_RUN, (run) => ` \u0000${stripCjkLegalForms(run, legalForms)} `);
   const words = stripLegalForms(
     spaced.split(/\s+/).filter((w) => w !== ''),
     legalForms,
@@ -198,9 +204,11 @@ function buildForm(folded: string, script: NameScript, transliterated: boolean):
 /** The forms of a name to match on: the name itself, plus a Latin transliteration of a Cyrillic name. */
 export function nameForms(name: string): NameForm[] {
   const folded = fold(name);
+  const ascii = isAscii(folded);
   const script = dominantScript(folded);
-  const forms = [buildForm(folded, script, false)];
-  if (/\p{Script=Cyrillic}/u.test(folded)) forms.push(buildForm(transliterate(folded), script, true));
+  const forms = [buildForm(folded, script, false, ascii)];
+  if (!ascii && /\p{Script=Cyrillic}/u.test(folded))
+    forms.push(buildForm(transliterate(folded), script, true, false));
   return forms.filter((f) => f.tokens.length > 0 || f.legalForms.length > 0);
 }
 
