@@ -85,15 +85,27 @@ export async function decidePartner(ctx: PartnerDecideContext): Promise<PartnerD
     lapsed: 0,
   };
   const channelCache = new Map<string, MatchResult>();
+  // A pipeline of two: batch N is written (by the database thread) while batch N+1 is matched and
+  // decided here; batches are read before the previous one's writes start, so reads never wait on them.
+  let decided: DecidedBatch | undefined;
+  const step = async (batch: StoredTenant[]) => {
+    const writing = decided ? writeBatch(ctx, decided, result) : undefined;
+    try {
+      decided = batch.length > 0 ? await decideBatch(ctx, batch, channelCache, result) : undefined;
+    } finally {
+      await writing;
+    }
+  };
   let batch: StoredTenant[] = [];
-  for await (const tenant of streamTenants(ctx.db, ctx.partner)) {
+  for await (const tenant of streamTenants(ctx.db, ctx.partner, { pageSize: 2000 })) {
     batch.push(tenant);
     if (batch.length >= ctx.batchSize) {
-      await decideBatch(ctx, batch, channelCache, result);
+      await step(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await decideBatch(ctx, batch, channelCache, result);
+  await step(batch);
+  await step([]);
   return result;
 }
 
@@ -126,12 +138,24 @@ function dctx(ctx: PartnerDecideContext, hashes?: Map<string, string>): Determin
   return { now: ctx.now, evidenceHash: (subject) => hashes?.get(subject) };
 }
 
+/** A batch decided in memory, waiting to be written. */
+interface DecidedBatch {
+  rows: Array<{ tenantKey: string; decision: string; entityId: string | null; reasons: string }>;
+  reviewItems: ReviewItemInput[];
+  outcomes: Array<{ subject: string; decision: TenantDecision['decision']; reasons: string[] }>;
+  flagged: string[];
+  restricted: string[];
+  cleared: string[];
+  exceptions: Array<{ tenant: StoredTenant; td: TenantDecision<Decision> }>;
+  lapses: Lapse[];
+}
+
 async function decideBatch(
   ctx: PartnerDecideContext,
   tenants: StoredTenant[],
   cache: Map<string, MatchResult>,
   result: PartnerDecideResult,
-): Promise<void> {
+): Promise<DecidedBatch> {
   // 1. Matches, for the tenant and for every channel party that stands behind it.
   const matched = [];
   const needed = new Set<string>();
@@ -163,14 +187,17 @@ async function decideBatch(
     for (const d of decide(ctx.loaded, ctx.policy, [...needed].sort())) decisions.set(d.id, d);
 
   // 3. Tenant decisions, determinations, evidence; the rows to write.
-  const rows: Array<{ tenantKey: string; decision: string; entityId: string | null; reasons: string }> = [];
-  const reviewItems: ReviewItemInput[] = [];
-  const outcomes: Array<{ subject: string; decision: TenantDecision['decision']; reasons: string[] }> = [];
-  const flagged: string[] = [];
-  const restricted: string[] = [];
-  const cleared: string[] = [];
-  const exceptions: Array<{ tenant: StoredTenant; td: TenantDecision<Decision> }> = [];
-  const lapses: Lapse[] = [];
+  const out: DecidedBatch = {
+    rows: [],
+    reviewItems: [],
+    outcomes: [],
+    flagged: [],
+    restricted: [],
+    cleared: [],
+    exceptions: [],
+    lapses: [],
+  };
+  const { rows, reviewItems, outcomes, flagged, restricted, cleared, exceptions, lapses } = out;
   for (const { tenant, own, parties } of matched) {
     const automatic = decideTenant(tenant, own, decisions, parties);
     const entityIds = automatic.parties.flatMap((p) => (p.entityId !== undefined ? [p.entityId] : []));
@@ -204,7 +231,12 @@ async function decideBatch(
       reasons: JSON.stringify(td.reasons),
     });
   }
+  return out;
+}
 
+/** Writes a decided batch: flags, decisions, exception rows, lapses, review items, outcomes. */
+async function writeBatch(ctx: PartnerDecideContext, b: DecidedBatch, result: PartnerDecideResult) {
+  const { rows, reviewItems, outcomes, flagged, restricted, cleared, exceptions, lapses } = b;
   const reports = await ctx.db.transaction(async (tx) => {
     // First-flagged dates: kept while a tenant stays flagged, dropped when it comes back allowed.
     if (flagged.length > 0)

@@ -27,6 +27,11 @@ export interface OpenOptions {
   /** postgres://… ; when absent, PGlite at `dataDir` (or in memory when dataDir is "memory://") */
   databaseUrl?: string;
   dataDir?: string;
+  /**
+   * PGlite on a worker thread (the default), so database work overlaps the main thread's; false
+   * runs it in-process (CHANNELGUARD_PGLITE_THREAD=0 does the same).
+   */
+  thread?: boolean;
 }
 
 function wrap(err: unknown, what: string): StoreError {
@@ -57,7 +62,12 @@ async function runQuery<R>(
 
 export async function openDb(options: OpenOptions): Promise<Db> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
-  return openPglite(options.dataDir ?? 'memory://');
+  const dataDir = options.dataDir ?? 'memory://';
+  if (options.thread ?? process.env.CHANNELGUARD_PGLITE_THREAD !== '0') {
+    const { openPgliteThread } = await import('./pglite-thread.ts');
+    return openPgliteThread(dataDir === 'memory://' ? undefined : dataDir, wrap);
+  }
+  return openPglite(dataDir);
 }
 
 async function openPglite(dataDir: string): Promise<Db> {
