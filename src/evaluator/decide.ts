@@ -97,7 +97,7 @@ export function decide(d: DecideContext, v: number): Decision {
   // Paths witness a restriction or a review, and an allowed decision whose figures come near the
   // threshold (at least half of it: a 50% stake that stays allowed at "more than 50%"). Small
   // minority stakes are not traced: on large graphs that search would cost more than the rest.
-  const reached = Math.max(res.cHi[v]!, res.hi(v)) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
+  const reached = Math.max(res.cHi(v), res.hi(v)) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
   let paths: WitnessPath[] = [];
   if (decision !== 'allowed' || reached) {
     const w = witnessPaths(d, v);
@@ -108,7 +108,7 @@ export function decide(d: DecideContext, v: number): Decision {
   const id = g.nodeIds[node]!;
   const name = g.nameOfNode(node);
   const kind = PARTY_KINDS[g.nodeKind[node]!] ?? 'unknownEntity';
-  const cascadeOut = { verdict: cascade, min: percent(res.cLo[v]!), max: percent(res.cHi[v]!) };
+  const cascadeOut = { verdict: cascade, min: percent(res.cLo(v)), max: percent(res.cHi(v)) };
   const lookThroughOut = { verdict: lookThrough, min: percent(res.lo(v)), max: percent(res.hi(v)) };
   const policy = { ...d.loaded.ref };
   const asOf = g.asOf;

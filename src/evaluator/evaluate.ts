@@ -55,7 +55,7 @@ interface Solved {
 function solveOnce(c: Compiled, ctx: PolicyContext): Solved {
   const res = new SolveState(c.n);
   const spec = { rootMask: null, source: -1, single: false };
-  return { res, ...sweep(c, new Solver(c, ctx.threshold, res, spec)) };
+  return { res, ...sweep(c, res, new Solver(c, ctx.threshold, res, spec)) };
 }
 
 function solveAll(c: Compiled, ctx: PolicyContext): Solved {

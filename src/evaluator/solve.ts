@@ -22,9 +22,15 @@ export const LO_OPEN = 1;
 export const HI_OPEN = 2;
 const WORK_BUDGET = 100_000_000;
 
-// Per node, two words side by side, so reading a holder touches one cache line:
-//   A: look-through lower bound (units) | lower bound open | in D | in P
-//   B: look-through upper bound (units) | upper bound open | capped
+// Per node, a record of S_STRIDE ints (32 bytes: one cache line holds whole records), so that
+// evaluating a node or reading a holder touches one place:
+//   A (0): look-through lower bound (units) | lower bound open | in D | in P
+//   B (1): look-through upper bound (units) | upper bound open | capped
+//   cLo (2), cHi (3): cascade: restricted holders' lower sum and the most they could hold (units)
+//   4: scratch of the one-pass sweep (its Tarjan index)
+//   5, 6: the node's ownership edges [first, end); 7: its first control edge (the next record's
+//   field 7 ends them) -- copies of the compiled CSR starts, made by `attach`
+export const S_STRIDE = 8;
 const MASK = (1 << 27) - 1; // FULL < 2^27
 const A_LO_OPEN = 1 << 27;
 const A_D = 1 << 28;
@@ -34,59 +40,79 @@ const B_CAPPED = 1 << 28;
 
 /** One solve's state (and, combined, the result): per local node. */
 export class SolveState {
-  /** the two words of each node (see above) */
+  /** the records (see above), one more than nodes for the last node's control edge end */
   readonly st: Int32Array;
-  /** cascade: restricted holders' lower sum and the most they could hold (units) */
-  readonly cLo: Int32Array;
-  readonly cHi: Int32Array;
+  private attached: Compiled | null = null;
 
   constructor(readonly n: number) {
-    this.st = new Int32Array(2 * n);
-    this.cLo = new Int32Array(n);
-    this.cHi = new Int32Array(n);
+    this.st = new Int32Array(S_STRIDE * (n + 1));
+  }
+
+  /** Copies the compiled edge starts into the records (once per compiled graph). */
+  attach(c: Compiled): void {
+    if (this.attached === c) return;
+    this.attached = c;
+    const st = this.st;
+    for (let v = 0, r = 0; v < this.n; v++, r += S_STRIDE) {
+      st[r + 5] = c.inStart[v]!;
+      st[r + 6] = c.inStart[v + 1]!;
+      st[r + 7] = c.cStart[v]!;
+    }
+    st[S_STRIDE * this.n + 7] = c.cStart[this.n]!;
   }
 
   inD(v: number): boolean {
-    return (this.st[2 * v]! & A_D) !== 0;
+    return (this.st[S_STRIDE * v]! & A_D) !== 0;
   }
   inP(v: number): boolean {
-    return (this.st[2 * v]! & A_P) !== 0;
+    return (this.st[S_STRIDE * v]! & A_P) !== 0;
   }
   /** look-through e, units */
   lo(v: number): number {
-    return this.st[2 * v]! & MASK;
+    return this.st[S_STRIDE * v]! & MASK;
   }
   hi(v: number): number {
-    return this.st[2 * v + 1]! & MASK;
+    return this.st[S_STRIDE * v + 1]! & MASK;
   }
   loOpen(v: number): boolean {
-    return (this.st[2 * v]! & A_LO_OPEN) !== 0;
+    return (this.st[S_STRIDE * v]! & A_LO_OPEN) !== 0;
   }
   hiOpen(v: number): boolean {
-    return (this.st[2 * v + 1]! & B_HI_OPEN) !== 0;
+    return (this.st[S_STRIDE * v + 1]! & B_HI_OPEN) !== 0;
   }
   /** the fixpoint of this node's component hit the work budget */
   capped(v: number): boolean {
-    return (this.st[2 * v + 1]! & B_CAPPED) !== 0;
+    return (this.st[S_STRIDE * v + 1]! & B_CAPPED) !== 0;
+  }
+  /** cascade interval, units */
+  cLo(v: number): number {
+    return this.st[S_STRIDE * v + 2]!;
+  }
+  cHi(v: number): number {
+    return this.st[S_STRIDE * v + 3]!;
   }
 
   reset(v: number): void {
-    this.st[2 * v] = 0;
-    this.st[2 * v + 1]! &= B_CAPPED;
-    this.cLo[v] = 0;
-    this.cHi[v] = 0;
+    const r = S_STRIDE * v;
+    this.st[r] = 0;
+    this.st[r + 1]! &= B_CAPPED;
+    this.st[r + 2] = 0;
+    this.st[r + 3] = 0;
   }
 
   /** Takes the larger of this and `o` at node v (per-region, per-source). */
   merge(o: SolveState, v: number, cascade: boolean, lookThrough: boolean): void {
-    let a = this.st[2 * v]!;
-    let b = this.st[2 * v + 1]!;
-    const oa = o.st[2 * v]!;
-    const ob = o.st[2 * v + 1]!;
+    const r = S_STRIDE * v;
+    const st = this.st;
+    const os = o.st;
+    let a = st[r]!;
+    let b = st[r + 1]!;
+    const oa = os[r]!;
+    const ob = os[r + 1]!;
     if (cascade) {
       a |= oa & (A_D | A_P);
-      if (o.cLo[v]! > this.cLo[v]!) this.cLo[v] = o.cLo[v]!;
-      if (o.cHi[v]! > this.cHi[v]!) this.cHi[v] = o.cHi[v]!;
+      if (os[r + 2]! > st[r + 2]!) st[r + 2] = os[r + 2]!;
+      if (os[r + 3]! > st[r + 3]!) st[r + 3] = os[r + 3]!;
     }
     if (lookThrough) {
       const lo = oa & MASK;
@@ -98,8 +124,8 @@ export class SolveState {
       if (hi > (b & MASK) || (hi === (b & MASK) && !hOpen && b & B_HI_OPEN)) b = (b & B_CAPPED) | hi | hOpen;
     }
     b |= ob & B_CAPPED;
-    this.st[2 * v] = a;
-    this.st[2 * v + 1] = b;
+    st[r] = a;
+    st[r + 1] = b;
   }
 }
 
@@ -122,7 +148,9 @@ export class Solver {
     private readonly t: Threshold,
     private readonly s: SolveState,
     private readonly spec: SolveSpec,
-  ) {}
+  ) {
+    s.attach(c);
+  }
 
   /** Solves the given components (all when `comps` is null), in emission order. */
   run(cs: Components, comps: Int32Array | null): void {
@@ -203,10 +231,10 @@ export class Solver {
         // Sound fallback: what is certain stays (lower bounds, D); the rest may be anything.
         const st = s.st;
         for (let j = a; j < b; j++) {
-          const x = order[j]!;
-          st[2 * x]! |= A_P;
-          st[2 * x + 1] = FULL | B_CAPPED;
-          s.cHi[x] = FULL;
+          const r = S_STRIDE * order[j]!;
+          st[r]! |= A_P;
+          st[r + 1] = FULL | B_CAPPED;
+          st[r + 3] = FULL;
         }
         return;
       }
@@ -217,6 +245,7 @@ export class Solver {
   evalNode(v: number): boolean {
     const { c: g, t, s, spec } = this;
     const st = s.st;
+    const rv = S_STRIDE * v;
     const f = g.flags[v]!;
     const act = spec.source < 0 || spec.source === v;
     const root =
@@ -239,10 +268,11 @@ export class Solver {
     // ---- look-through control (Step 6) ----
     let ctrlRoot = false;
     let ctrlUp = false;
-    for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++) {
-      const h = g.cHolder[k]!;
-      const ha = st[2 * h]!;
-      const hb = st[2 * h + 1]!;
+    const cEnd = st[rv + S_STRIDE + 7]!;
+    for (let k = st[rv + 7]!; k < cEnd; k++) {
+      const h = S_STRIDE * g.cHolder[k]!;
+      const ha = st[h]!;
+      const hb = st[h + 1]!;
       const restricting = g.cKind[k] === C_RESTRICT;
       if (restricting && ha & A_D) {
         d = true;
@@ -261,8 +291,8 @@ export class Solver {
     let uOpen = false;
     const ltRoot = root || ctrlRoot;
     const e = g.e;
-    const end = g.inStart[v + 1]! * E_STRIDE;
-    let k = g.inStart[v]! * E_STRIDE;
+    const end = st[rv + 6]! * E_STRIDE;
+    let k = st[rv + 5]! * E_STRIDE;
     const hasTypes = k < end;
     while (k < end) {
       const slot = e[k + 3]! >> 8;
@@ -283,12 +313,12 @@ export class Solver {
       let clear = 0;
       let clearOpen = false;
       for (; k < end && e[k + 3]! >> 8 === slot; k += E_STRIDE) {
-        const h = e[k]!;
+        const h = S_STRIDE * e[k]!;
         const lo = e[k + 1]!;
         const hi = e[k + 2]!;
         const ef = e[k + 3]!;
-        const ha = st[2 * h]!;
-        const hb = st[2 * h + 1]!;
+        const ha = st[h]!;
+        const hb = st[h + 1]!;
         const loOpen = (ef & E_LO_OPEN) !== 0;
         const hiOpen = (ef & E_HI_OPEN) !== 0;
         const standIn = (ef & E_STANDIN) !== 0;
@@ -430,13 +460,13 @@ export class Solver {
         uOpen = false;
       }
     }
-    s.cLo[v] = cl;
-    s.cHi[v] = ch;
+    st[rv + 2] = cl;
+    st[rv + 3] = ch;
     const na = l | (lOpen ? A_LO_OPEN : 0) | (d ? A_D : 0) | (p ? A_P : 0);
-    const nb = u | (uOpen ? B_HI_OPEN : 0) | (st[2 * v + 1]! & B_CAPPED);
-    if (st[2 * v] === na && st[2 * v + 1] === nb) return false;
-    st[2 * v] = na;
-    st[2 * v + 1] = nb;
+    const nb = u | (uOpen ? B_HI_OPEN : 0) | (st[rv + 1]! & B_CAPPED);
+    if (st[rv] === na && st[rv + 1] === nb) return false;
+    st[rv] = na;
+    st[rv + 1] = nb;
     return true;
   }
 }

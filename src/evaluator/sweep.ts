@@ -4,16 +4,22 @@
 // cache. Emission order and each component's node order are those of `components`, so the result
 // is the one `Solver.run` gives over `components`.
 import { E_STRIDE, type Compiled } from './compile.ts';
-import type { Solver } from './solve.ts';
+import { S_STRIDE, type SolveState, type Solver } from './solve.ts';
 
 /** a node emitted in a component (compares above every Tarjan index: never lowers a low-link) */
 const DONE = 0x7fffffff;
 
-/** Solves every node; returns the number of components and the size of the largest. */
-export function sweep(c: Compiled, solver: Solver): { count: number; largest: number } {
+/**
+ * Solves every node with `solver` (which writes `s`); returns the number of components and the
+ * size of the largest. A node's Tarjan index lives in its record of `s`: reading a holder's index
+ * brings its state into cache for the solve.
+ */
+export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: number; largest: number } {
   const n = c.n;
-  const { inStart, e, cStart, cHolder } = c;
-  const index = new Int32Array(n).fill(-1);
+  const { e, cHolder } = c;
+  const st = s.st;
+  s.attach(c);
+  for (let r = 4; r < S_STRIDE * n; r += S_STRIDE) st[r] = -1;
   const stack = new Int32Array(n);
   // the DFS path: node, next edge, low-link (a low-link matters only while its node is on the path)
   const frameNode = new Int32Array(n);
@@ -25,25 +31,26 @@ export function sweep(c: Compiled, solver: Solver): { count: number; largest: nu
   let count = 0;
   let largest = 0;
   for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
+    if (st[S_STRIDE * root + 4] !== -1) continue;
     let fp = 0;
     frameNode[0] = root;
     frameEdge[0] = 0;
-    frameLow[0] = index[root] = counter++;
+    frameLow[0] = st[S_STRIDE * root + 4] = counter++;
     stack[sp++] = root;
     while (fp >= 0) {
       const v = frameNode[fp]!;
+      const rv = S_STRIDE * v;
       let k = frameEdge[fp]!;
       let low = frameLow[fp]!;
-      const a0 = inStart[v]!;
-      const da = inStart[v + 1]! - a0;
-      const b0 = cStart[v]!;
-      const total = da + cStart[v + 1]! - b0;
+      const a0 = st[rv + 5]!;
+      const da = st[rv + 6]! - a0;
+      const b0 = st[rv + 7]!;
+      const total = da + st[rv + S_STRIDE + 7]! - b0;
       let next = -1;
       while (k < total) {
         const w = k < da ? e[(a0 + k) * E_STRIDE]! : cHolder[b0 + k - da]!;
         k++;
-        const iw = index[w]!;
+        const iw = st[S_STRIDE * w + 4]!;
         if (iw === -1) {
           next = w;
           break;
@@ -53,7 +60,7 @@ export function sweep(c: Compiled, solver: Solver): { count: number; largest: nu
       frameLow[fp] = low;
       if (next >= 0) {
         frameEdge[fp] = k;
-        index[next] = counter;
+        st[S_STRIDE * next + 4] = counter;
         stack[sp++] = next;
         fp++;
         frameNode[fp] = next;
@@ -61,11 +68,11 @@ export function sweep(c: Compiled, solver: Solver): { count: number; largest: nu
         frameLow[fp] = counter++;
         continue;
       }
-      if (low === index[v]) {
+      if (low === st[rv + 4]) {
         count++;
         if (stack[sp - 1] === v) {
           sp--;
-          index[v] = DONE;
+          st[rv + 4] = DONE;
           solver.evalNode(v);
           if (largest < 1) largest = 1;
         } else {
@@ -74,7 +81,7 @@ export function sweep(c: Compiled, solver: Solver): { count: number; largest: nu
           let w: number;
           do {
             w = stack[--sp]!;
-            index[w] = DONE;
+            st[S_STRIDE * w + 4] = DONE;
             if (size === comp.length) {
               const grown = new Int32Array(2 * size);
               grown.set(comp);
