@@ -27,13 +27,6 @@ function newRunId(now: Date): string {
     .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-function* entities(loaded: LoadedOwnership) {
-  for (const id of loaded.graph.entityIds()) {
-    const p = loaded.graph.party(id);
-    if (p) yield p;
-  }
-}
-
 export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
   const started = o.clock();
   const t0 = performance.now();
@@ -102,7 +95,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
             },
           }),
     );
-    const index: EntityIndex = await stage('index', () => createEntityIndex(entities(loaded)));
+    const index: EntityIndex = await stage('index', () => createEntityIndex(loaded.graph.describedEntities()));
     const determinations = await loadDeterminations(o.db);
     const now = o.clock();
     const freshness = new Map<Cloud, Freshness>();

@@ -141,6 +141,14 @@ export class CompactGraph implements OwnershipGraph {
     return out;
   }
 
+  *describedEntities(): Generator<Party> {
+    for (let i = 0; i < this.nodeIds.length; i++) {
+      if (!this.isDecisionNode(i)) continue;
+      const p = this.partyOfNode(i);
+      if (p !== undefined) yield p;
+    }
+  }
+
   party(id: string): Party | undefined {
     const node = this.nodeOf(id);
     if (node < 0) return undefined;

@@ -31,6 +31,8 @@ export interface OwnershipGraph {
   entityIds(): string[];
   /** the party as described; undefined for a party the data names but does not describe */
   party(id: string): Party | undefined;
+  /** every described party that gets a decision, in `entityIds()` order, without an id lookup each */
+  describedEntities(): Iterable<Party>;
   /** in-force relationships whose subject is `id` (for explain / reports), with their in-force interests */
   holdersOf(id: string): HolderView[];
   /** statement-level problems found while building (conflicting-statements etc.) */
