@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CLOUDS, type Cloud } from '../adapter.ts';
-import { fileSha256, loadOwnership, type LoadedOwnership } from '../ownership/load.ts';
+import { fileSha256, loadOwnership } from '../ownership/load.ts';
 import type { SigningKey, SnapshotRef } from '../report/index.ts';
 import { createEntityIndex, type EntityIndex } from '../resolve/index.ts';
 import { closeStaleReviewItems, loadDeterminations } from '../review/index.ts';
