@@ -28,8 +28,8 @@ const WORK_BUDGET = 100_000_000;
 //   B (1): look-through upper bound (units) | upper bound open | capped
 //   cLo (2), cHi (3): cascade: restricted holders' lower sum and the most they could hold (units)
 //   4: scratch of the one-pass sweep (its Tarjan index)
-//   5, 6: the node's ownership edges [first, end); 7: its first control edge (the next record's
-//   field 7 ends them) -- copies of the compiled CSR starts, made by `attach`
+//   5: the node's first ownership edge, 7: its first control edge (the next record's fields 5 and
+//   7 end them), 6: its compiled flags -- copies made by `attach`
 export const S_STRIDE = 8;
 const MASK = (1 << 27) - 1; // FULL < 2^27
 const A_LO_OPEN = 1 << 27;
@@ -40,7 +40,7 @@ const B_CAPPED = 1 << 28;
 
 /** One solve's state (and, combined, the result): per local node. */
 export class SolveState {
-  /** the records (see above), one more than nodes for the last node's control edge end */
+  /** the records (see above), one more than nodes for the last node's edge ends */
   readonly st: Int32Array;
   private attached: Compiled | null = null;
 
@@ -48,16 +48,17 @@ export class SolveState {
     this.st = new Int32Array(S_STRIDE * (n + 1));
   }
 
-  /** Copies the compiled edge starts into the records (once per compiled graph). */
+  /** Copies the compiled edge starts and flags into the records (once per compiled graph). */
   attach(c: Compiled): void {
     if (this.attached === c) return;
     this.attached = c;
     const st = this.st;
     for (let v = 0, r = 0; v < this.n; v++, r += S_STRIDE) {
       st[r + 5] = c.inStart[v]!;
-      st[r + 6] = c.inStart[v + 1]!;
+      st[r + 6] = c.flags[v]!;
       st[r + 7] = c.cStart[v]!;
     }
+    st[S_STRIDE * this.n + 5] = c.inStart[this.n]!;
     st[S_STRIDE * this.n + 7] = c.cStart[this.n]!;
   }
 
@@ -246,7 +247,7 @@ export class Solver {
     const { c: g, t, s, spec } = this;
     const st = s.st;
     const rv = S_STRIDE * v;
-    const f = g.flags[v]!;
+    const f = st[rv + 6]!;
     const act = spec.source < 0 || spec.source === v;
     const root =
       spec.source >= 0
@@ -291,7 +292,7 @@ export class Solver {
     let uOpen = false;
     const ltRoot = root || ctrlRoot;
     const e = g.e;
-    const end = st[rv + 6]! * E_STRIDE;
+    const end = st[rv + S_STRIDE + 5]! * E_STRIDE;
     let k = st[rv + 5]! * E_STRIDE;
     const hasTypes = k < end;
     while (k < end) {

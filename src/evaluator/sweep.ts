@@ -43,7 +43,7 @@ export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: numb
       let k = frameEdge[fp]!;
       let low = frameLow[fp]!;
       const a0 = st[rv + 5]!;
-      const da = st[rv + 6]! - a0;
+      const da = st[rv + S_STRIDE + 5]! - a0;
       const b0 = st[rv + 7]!;
       const total = da + st[rv + S_STRIDE + 7]! - b0;
       let next = -1;
