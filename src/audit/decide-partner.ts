@@ -30,6 +30,7 @@ import {
   type ReviewItemInput,
 } from '../review/index.ts';
 import { getTenant, streamTenants, type Db, type StoredTenant } from '../store/index.ts';
+import { readAhead } from '../sync/read-ahead.ts';
 import { exceptionRow } from './exception-row.ts';
 import type { ExceptionSpill } from './exception-spill.ts';
 
@@ -97,7 +98,11 @@ export async function decidePartner(ctx: PartnerDecideContext): Promise<PartnerD
     }
   };
   let batch: StoredTenant[] = [];
-  for await (const tenant of streamTenants(ctx.db, ctx.partner, { pageSize: 2000 })) {
+  // the next page is read while this batch is decided (at most one batch held ahead)
+  for await (const tenant of readAhead(
+    streamTenants(ctx.db, ctx.partner, { pageSize: 2000 }),
+    ctx.batchSize,
+  )) {
     batch.push(tenant);
     if (batch.length >= ctx.batchSize) {
       await step(batch);
