@@ -131,15 +131,25 @@ function offer(s: Scan, row: number, score: number): void {
   s.count++;
 }
 
+// Scratch for one posting list (at most MAX_POSTINGS long): bounds, and sort keys packing the
+// bound (rounded up) above the posting's place, so one native sort orders best bound first.
+const BOUND = new Float64Array(MAX_POSTINGS);
+const ORDER = new Uint32Array(MAX_POSTINGS);
+const PLACE_BITS = 13; // 2^13 > MAX_POSTINGS
+const BOUND_STEPS = 1 << 16;
+const BOUND_TOP = (1 << 18) - 1; // bounds lie in [-COUNTRY_PENALTY, 2 + COUNTRY_BONUS]
+
 function scanPostings(s: Scan, k: number, scannedBits: number): void {
   const { postStart, postList, postWord } = s.A;
   const { mc, bits } = s;
   const tid = s.scan[k]!;
   const first = postStart[tid]!;
-  for (let p = first, end = postStart[tid + 1]!; p < end; p++) {
+  const end = postStart[tid + 1]!;
+  // Pass 1, over the postings alone: a bound per record (every entry whose signature bit the
+  // record has, its weight rounded down, the best its country can do); keep those that could enter.
+  let kept = 0;
+  for (let p = first; p < end; p++) {
     const word = postWord[p]!;
-    // Bound from the posting alone: every entry whose signature bit the record has, the record's
-    // weight rounded down, the best the country can do.
     let sharedBound = 0;
     for (let x = 0; x < bits.length; x++) if (word & bits[x]!) sharedBound += mc[x]!;
     const code = postingCountry(word);
@@ -147,10 +157,25 @@ function scanPostings(s: Scan, k: number, scannedBits: number): void {
       (2 * sharedBound) / (s.qWeight + postingWeight(word)) +
       (code === COUNTRY_OVERFLOW ? COUNTRY_BONUS : countryAdjust(s, code));
     if (s.count === MAX_SCORED && bound < s.topS[MAX_SCORED - 1]!) continue;
+    const place = p - first;
+    BOUND[place] = bound;
+    const up = Math.min(BOUND_TOP, Math.ceil((bound + 0.25) * BOUND_STEPS));
+    ORDER[kept++] = ((BOUND_TOP - up) << PLACE_BITS) | place;
+  }
+  // Pass 2, best bound first: read records until the bound falls below the list's last score.
+  const order = ORDER.subarray(0, kept).sort();
+  for (let i = 0; i < kept; i++) {
+    const place = order[i]! & ((1 << PLACE_BITS) - 1);
+    if (s.count === MAX_SCORED && BOUND[place]! < s.topS[MAX_SCORED - 1]!) {
+      // keys are ordered by the bound rounded up: stop once that, too, is below
+      if ((BOUND_TOP - (order[i]! >>> PLACE_BITS)) / BOUND_STEPS - 0.25 < s.topS[MAX_SCORED - 1]!) break;
+      continue;
+    }
+    const p = first + place;
     const row = postList[p]!;
     // a name holding the token twice is listed twice, side by side
     if (p > first && postList[p - 1] === row) continue;
-    const score = preScore(s, row, word & scannedBits ? k : 0);
+    const score = preScore(s, row, postWord[p]! & scannedBits ? k : 0);
     if (score !== -Infinity) offer(s, row, score);
   }
 }
@@ -160,6 +185,13 @@ function scanPostings(s: Scan, k: number, scannedBits: number): void {
  * of the entity id, then the id, then the name's place in its entity: never by registry order).
  * `fit` is index.countryFit(tenant country); `typos` adds known words an edit away from unknown ones.
  */
+// The best-so-far list is reused from call to call (blockNames is synchronous and returns plain
+// numbers): typed arrays this size are allocated off the JS heap, which costs more than the scan.
+const TOP_ROW = new Int32Array(MAX_SCORED);
+const TOP_S = new Float64Array(MAX_SCORED);
+const TOP_ENT = new Int32Array(MAX_SCORED);
+const TOP_RANK = new Uint32Array(MAX_SCORED);
+
 export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typos: boolean): number[] {
   const A = index.arrays;
   const s: Scan = {
@@ -172,10 +204,10 @@ export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typ
     bits: [],
     qWeight: 0,
     scan: [],
-    topRow: new Int32Array(MAX_SCORED),
-    topS: new Float64Array(MAX_SCORED),
-    topEnt: new Int32Array(MAX_SCORED),
-    topRank: new Uint32Array(MAX_SCORED),
+    topRow: TOP_ROW,
+    topS: TOP_S,
+    topEnt: TOP_ENT,
+    topRank: TOP_RANK,
     count: 0,
   };
   const { mt, mc, mq, scan } = s;

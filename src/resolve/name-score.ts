@@ -1,6 +1,6 @@
 // Name similarity between a tenant name form and one indexed name: IDF-weighted token overlap,
 // order-independent, with edit-distance-1 typo credit. Pure arithmetic over the index.
-import type { EntityIndex } from './entity-index.ts';
+import { REC_HEADER, REC_LENGTH, type EntityIndex } from './entity-index.ts';
 import { withinEdits } from './edit-distance.ts';
 import { STOP_FACTOR, isStopWord, type NameForm } from './names.ts';
 
@@ -45,16 +45,17 @@ export function queryForm(index: EntityIndex, form: NameForm, compactHash: numbe
 export const typoLimit = (len: number): number => (len >= 9 ? 2 : len >= 5 ? 1 : 0);
 
 export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScore {
-  const raw = index.nameTokens(n);
+  const { rec, nameStart } = index.arrays;
+  const row = nameStart[n]!;
   const crossScript =
     index.nameScript(n) !== q.form.script || index.nameTransliterated(n) || q.form.transliterated;
-  const len = raw.length;
+  const len = rec[row + REC_LENGTH]!;
   const eTids: number[] = new Array<number>(len);
   const eExp: boolean[] = new Array<boolean>(len);
   let eTotal = 0;
   let allStop = true;
   for (let k = 0; k < len; k++) {
-    const r = raw[k]!;
+    const r = rec[row + REC_HEADER + k]!;
     const tid = r < 0 ? ~r : r;
     eTids[k] = tid;
     eExp[k] = r < 0;
