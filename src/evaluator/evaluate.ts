@@ -176,6 +176,7 @@ export function evaluateEach(
     );
   }
   const { c, res } = solve(g, ctx, nodes);
+  res.attach(c); // witness paths read node data from the records
   const d = { graph: g, ctx, c, res, loaded: policy };
   if (targets === null) {
     for (let v = 0; v < c.n; v++) if (g.isDecisionNode(v)) onDecision(decide(d, v));

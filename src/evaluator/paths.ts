@@ -75,8 +75,7 @@ export interface PathContext {
 
 const globalOf = (c: Compiled, v: number) => (c.glob === null ? v : c.glob[v]!);
 
-function sourceReason(p: PathContext, v: number): string | undefined {
-  const f = p.c.flags[v]!;
+function sourceReason(p: PathContext, v: number, f: number): string | undefined {
   if (f & F_ROOT) return p.ctx.origin(globalOf(p.c, v)).reasons[0] ?? 'origin';
   if (f & F_UNKNOWN_UP) return 'unknown-origin';
   if (f & F_INVALID) return 'invalid-share';
@@ -88,7 +87,7 @@ function sourceReason(p: PathContext, v: number): string | undefined {
 /** Could this holder pass anything restricted on? */
 function tainted(p: PathContext, h: number): boolean {
   const { res } = p;
-  return res.inP(h) || res.hi(h) > 0 || (p.c.flags[h]! & F_ROOT) !== 0;
+  return res.inP(h) || res.hi(h) > 0 || (res.flags(h) & F_ROOT) !== 0;
 }
 
 function onPath(x: Partial, v: number): boolean {
@@ -97,7 +96,8 @@ function onPath(x: Partial, v: number): boolean {
 }
 
 export function witnessPaths(p: PathContext, start: number): { paths: WitnessPath[]; truncated: boolean } {
-  const { c } = p;
+  // node data from the solve's records (one cache line per node; see solve.ts)
+  const { c, res } = p;
   const paths: WitnessPath[] = [];
   const heap = new Heap();
   let seq = 0;
@@ -107,14 +107,15 @@ export function witnessPaths(p: PathContext, start: number): { paths: WitnessPat
     if (pops++ >= MAX_POPS) return { paths, truncated: true };
     const x = heap.pop();
     const v = x.node;
-    const reason = sourceReason(p, v);
+    const f = res.flags(v);
+    const reason = sourceReason(p, v, f);
     if (reason !== undefined) {
       if (paths.length === MAX_PATHS) return { paths, truncated: true };
       paths.push({ root: p.graph.nodeIds[globalOf(c, v)]!, rootReason: reason, hops: hopsOf(p, x) });
-      if (c.flags[v]! & F_ROOT) continue; // a root is restricted by itself: nothing above matters
+      if (f & F_ROOT) continue; // a root is restricted by itself: nothing above matters
     }
     if (x.depth >= MAX_DEPTH) continue;
-    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) {
+    for (let k = res.edgeStart(v), end = res.edgeStart(v + 1); k < end; k++) {
       const h = c.e[k * E_STRIDE]!;
       const hi = c.e[k * E_STRIDE + 2]!;
       if (hi === 0 || !tainted(p, h) || onPath(x, h)) continue;
@@ -127,7 +128,7 @@ export function witnessPaths(p: PathContext, start: number): { paths: WitnessPat
         seq: seq++,
       });
     }
-    for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) {
+    for (let k = res.controlStart(v), end = res.controlStart(v + 1); k < end; k++) {
       const h = c.cHolder[k]!;
       if (!tainted(p, h) || onPath(x, h)) continue;
       heap.push({ node: h, parent: x, edge: ~k, strength: x.strength, depth: x.depth + 1, seq: seq++ });

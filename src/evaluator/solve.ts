@@ -85,6 +85,16 @@ export class SolveState {
   capped(v: number): boolean {
     return (this.st[S_STRIDE * v + 1]! & B_CAPPED) !== 0;
   }
+  /** compiled flags, first ownership edge, first control edge (attached states only) */
+  flags(v: number): number {
+    return this.st[S_STRIDE * v + 6]!;
+  }
+  edgeStart(v: number): number {
+    return this.st[S_STRIDE * v + 5]!;
+  }
+  controlStart(v: number): number {
+    return this.st[S_STRIDE * v + 7]!;
+  }
   /** cascade interval, units */
   cLo(v: number): number {
     return this.st[S_STRIDE * v + 2]!;
