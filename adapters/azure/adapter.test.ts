@@ -420,10 +420,22 @@ describe('azure adapter: tenants with several subscriptions', () => {
 });
 
 describe('azure adapter: memory does not grow with the subscription list', () => {
-  it('stages at most one run in memory, for 500 and for 5,000 subscriptions alike', async () => {
+  it('stages at most one run in memory (tenants and usage), for 500 and for 5,000 subscriptions alike', async () => {
     const peaks: number[] = [];
     for (const n of [500, 5000]) {
-      const fake = await startAzureFake({ state: syntheticAzureState(n), faults: { pageSize: 100 } });
+      const state = syntheticAzureState(n);
+      // one usage event per subscription, so usage has as many lines to key as there are subscriptions
+      for (const sub of state.subscriptions as Array<{ id: string; planId: string }>)
+        state.usageEvents.push({
+          usageDate: '2025-01-10T00:00:00Z',
+          usageResourceId: sub.id,
+          dimension: 'claude-sonnet-4-5.requests',
+          planId: sub.planId,
+          reconStatus: 'Accepted',
+          submittedQuantity: 1,
+          processedQuantity: 1,
+        });
+      const fake = await startAzureFake({ state, faults: { pageSize: 100 } });
       const logger = createMemoryLogger();
       try {
         const adapter = createAzureAdapter(
@@ -448,12 +460,32 @@ describe('azure adapter: memory does not grow with the subscription list', () =>
         const read = logger.records.find((r) => r.msg === 'Azure subscriptions read');
         peaks.push(Number(read?.['stagedInMemoryPeak']));
         // usage with no usage source configured does not list the subscriptions again
-        for await (const _ of adapter.usage({ start: '2025-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' }));
+        const january = { start: '2025-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' };
+        for await (const _ of adapter.usage(january));
         assert.equal(fake.requests.filter((r) => r.path === '/api/saas/subscriptions').length, lists);
+        // with usageEvents, every line is keyed to its tenant through staging, not an index
+        const withEvents = createAzureAdapter(
+          resolveAzureConfig({
+            baseUrl: fake.url,
+            requestsPerSecond: 10_000,
+            burst: 100,
+            usageEventsSliceDays: 31,
+          }),
+          { credential: createFakeCredential(), logger, clock: CLOCK, spill: { runSize: 200, fanIn: 4 } },
+        );
+        let lines = 0;
+        for await (const p of withEvents.usage(january))
+          for (const l of p.items) {
+            lines++;
+            assert.ok(!l.tenantKey.startsWith('unknown-tenant:'), l.tenantKey);
+          }
+        assert.equal(lines, n);
+        const usageRead = logger.records.findLast((r) => r.msg === 'Azure usage read');
+        peaks.push(Number(usageRead?.['stagedInMemoryPeak']));
       } finally {
         await fake.close();
       }
     }
-    assert.deepEqual(peaks, [200, 200]);
+    assert.deepEqual(peaks, [200, 200, 200, 200]);
   });
 });

@@ -57,7 +57,8 @@ export function createAzureAdapter(config: AzureConfig, deps: AzureAdapterDeps):
     sources,
     tenants: (options) =>
       listAzureTenants({ ...sourceDeps, ...(deps.spill ? { spill: deps.spill } : {}) }, options),
-    usage: (window, options) => listAzureUsage(sourceDeps, window, options),
+    usage: (window, options) =>
+      listAzureUsage({ ...sourceDeps, ...(deps.spill ? { spill: deps.spill } : {}) }, window, options),
     async health() {
       await client.probe();
       if (config.reportsDir) {

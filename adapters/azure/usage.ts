@@ -1,10 +1,19 @@
 // Azure usage lines from the metering API (GET /api/usageEvents: what the publisher submitted and
 // how Microsoft reconciled it) and from the Partner Center ISVUsage report (billed usage and
-// estimated charges). Both name the SaaS subscription, so the subscription list is read first to
-// key every line by the beneficiary tenant.
+// estimated charges). Both name the SaaS subscription, so every line is staged by subscription id
+// beside the subscription list's tenant ids (a spill sorter, not an in-memory index) and keyed by
+// the beneficiary tenant when the two meet.
 import type { ListOptions, Page, UsageRecord } from '../../src/adapter.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { mapIsvUsageRow, mapUsageEvent, SOURCE_ISV_USAGE, SOURCE_USAGE_EVENTS } from './map.ts';
+import { createSpillSorter, groupByKey } from '../../src/sync/spill-sort.ts';
+import type { SpillOptions, SpillSorter } from '../../src/sync/spill-sort.ts';
+import {
+  mapIsvUsageRow,
+  mapUsageEvent,
+  SOURCE_ISV_USAGE,
+  SOURCE_USAGE_EVENTS,
+  unknownTenantKey,
+} from './map.ts';
 import { readReport } from './reports.ts';
 import type { AzureSourceDeps } from './tenants.ts';
 
@@ -55,22 +64,38 @@ function effectiveStart(windowStart: number, cursor: string | undefined, lateDay
   return Math.max(windowStart, Date.parse(cursor) - lateDays * DAY);
 }
 
-/** Subscription id → beneficiary tenant id, from one pass over the subscription list. */
-async function tenantIndex(deps: AzureSourceDeps, signal?: AbortSignal): Promise<Map<string, string>> {
-  const index = new Map<string, string>();
+/** A usage line staged by subscription id until the subscription list names its tenant. */
+type StagedLine = { t: 'tenant'; tenantKey: string } | { t: 'line'; line: UsageRecord };
+
+/** Subscription id → beneficiary tenant id, staged from one pass over the subscription list. */
+async function stageTenants(
+  deps: AzureSourceDeps,
+  sorters: ReadonlyArray<SpillSorter<StagedLine>>,
+  signal?: AbortSignal,
+): Promise<void> {
   for await (const page of deps.client.listSubscriptions(signal)) {
     for (const raw of page.subscriptions) {
       const s = raw as { id?: unknown; beneficiary?: { tenantId?: unknown } } | null;
       const id = typeof s?.id === 'string' ? s.id.trim() : '';
       const tenant = typeof s?.beneficiary?.tenantId === 'string' ? s.beneficiary.tenantId.trim() : '';
-      if (id && tenant) index.set(id, tenant);
+      if (id && tenant)
+        for (const sorter of sorters) await sorter.add(id, { t: 'tenant', tenantKey: tenant });
     }
   }
-  return index;
 }
 
+export interface UsageRunDeps extends AzureSourceDeps {
+  spill?: SpillOptions;
+}
+
+/**
+ * Usage lines keyed by beneficiary tenant. The sources name subscriptions, so each line is staged
+ * by subscription id in a spill sorter next to the subscription list's tenant ids, and handed over
+ * per source in subscription order once everything is read: memory does not grow with the number
+ * of subscriptions or lines. The cursor goes out once, on the last page.
+ */
 export async function* listAzureUsage(
-  deps: AzureSourceDeps,
+  deps: UsageRunDeps,
   window: { start: string; end: string },
   options: ListOptions = {},
 ): AsyncGenerator<Page<UsageRecord>> {
@@ -78,85 +103,106 @@ export async function* listAzureUsage(
   const win = parseWindow(window);
   const since = parseUsageCursor(options.cursor);
   const next: UsageCursor = { ...since };
-  // the subscription list is read only when some usage source needs keying to tenants
-  const index =
-    config.usageEvents || config.reportsDir
-      ? await tenantIndex(deps, options.signal)
-      : new Map<string, string>();
-  const tenantOf = (sub: string) => index.get(sub);
+  const events = createSpillSorter<StagedLine>(deps.spill);
+  const isv = createSpillSorter<StagedLine>(deps.spill);
   const size = config.usagePageSize;
   const skipped = new Map<string, number>();
   const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
   let unknownSubscriptions = 0;
-  const note = (line: UsageRecord) => {
-    if (line.tenantKey.startsWith('unknown-tenant:')) unknownSubscriptions++;
+  // the mappers ask for the tenant of the subscription a line names: answer later, note which one
+  let asked = '';
+  const noteSubscription = (sub: string) => {
+    asked = sub;
+    return undefined;
   };
+  try {
+    // the subscription list is read only when some usage source needs keying to tenants
+    const sorters = [...(config.usageEvents ? [events] : []), ...(config.reportsDir ? [isv] : [])];
+    if (sorters.length > 0) await stageTenants(deps, sorters, options.signal);
 
-  if (config.usageEvents) {
-    const from = effectiveStart(win.start, since.usageEvents, config.lateArrivalDays);
-    let batch: UsageRecord[] = [];
-    // No paging is documented for usageEvents, so each request covers a bounded slice of days.
-    for (let s = from; s < win.end; s += config.usageEventsSliceDays * DAY) {
-      const e = Math.min(win.end, s + config.usageEventsSliceDays * DAY);
-      const events = await deps.client.listUsageEvents(
-        {
-          usageStartDate: new Date(s).toISOString(),
-          usageEndDate: new Date(e).toISOString(),
-          ...(config.offerId ? { offerId: config.offerId } : {}),
-          ...(config.planId ? { planId: config.planId } : {}),
-        },
+    if (config.usageEvents) {
+      const from = effectiveStart(win.start, since.usageEvents, config.lateArrivalDays);
+      // No paging is documented for usageEvents, so each request covers a bounded slice of days.
+      for (let s = from; s < win.end; s += config.usageEventsSliceDays * DAY) {
+        const e = Math.min(win.end, s + config.usageEventsSliceDays * DAY);
+        const raws = await deps.client.listUsageEvents(
+          {
+            usageStartDate: new Date(s).toISOString(),
+            usageEndDate: new Date(e).toISOString(),
+            ...(config.offerId ? { offerId: config.offerId } : {}),
+            ...(config.planId ? { planId: config.planId } : {}),
+          },
+          options.signal,
+        );
+        for (const raw of raws) {
+          asked = '';
+          const r = mapUsageEvent(raw, noteSubscription);
+          if (!r.ok) {
+            skip(`usageEvents: ${r.reason}`);
+            continue;
+          }
+          const t = Date.parse(r.value.periodStart);
+          // Slices are half-open, so an event on a slice boundary is read once even if the API's end is inclusive.
+          if (t < s || t >= e) continue;
+          next.usageEvents = maxIso(next.usageEvents, r.value.periodStart);
+          await events.add(asked, { t: 'line', line: r.value });
+        }
+      }
+    }
+
+    if (config.reportsDir) {
+      const from = effectiveStart(win.start, since.ISVUsage, config.lateArrivalDays);
+      const required = ['MarketplaceSubscriptionId', 'UsageDate'];
+      for await (const { row, file, line } of readReport(
+        config.reportsDir,
+        'ISVUsage',
+        required,
         options.signal,
-      );
-      for (const raw of events) {
-        const r = mapUsageEvent(raw, tenantOf);
+      )) {
+        asked = '';
+        const r = mapIsvUsageRow(row, noteSubscription);
         if (!r.ok) {
-          skip(`usageEvents: ${r.reason}`);
+          skip(`ISVUsage: ${r.reason}`);
+          logger.warn('ISVUsage row skipped', { file, line, reason: r.reason });
           continue;
         }
-        const t = Date.parse(r.value.periodStart);
-        // Slices are half-open, so an event on a slice boundary is read once even if the API's end is inclusive.
-        if (t < s || t >= e) continue;
-        note(r.value);
-        next.usageEvents = maxIso(next.usageEvents, r.value.periodStart);
-        batch.push(r.value);
-        if (batch.length >= size) {
-          yield { source: SOURCE_USAGE_EVENTS, items: batch };
-          batch = [];
+        for (const l of r.value) {
+          const t = Date.parse(l.periodStart);
+          if (t < from || t >= win.end) continue;
+          next.ISVUsage = maxIso(next.ISVUsage, l.periodStart);
+          await isv.add(asked, { t: 'line', line: l });
         }
       }
     }
-    if (batch.length) yield { source: SOURCE_USAGE_EVENTS, items: batch };
-  }
 
-  if (config.reportsDir) {
-    const from = effectiveStart(win.start, since.ISVUsage, config.lateArrivalDays);
-    let batch: UsageRecord[] = [];
-    const required = ['MarketplaceSubscriptionId', 'UsageDate'];
-    for await (const { row, file, line } of readReport(
-      config.reportsDir,
-      'ISVUsage',
-      required,
-      options.signal,
-    )) {
-      const r = mapIsvUsageRow(row, tenantOf);
-      if (!r.ok) {
-        skip(`ISVUsage: ${r.reason}`);
-        logger.warn('ISVUsage row skipped', { file, line, reason: r.reason });
-        continue;
+    for (const [source, sorter] of [
+      [SOURCE_USAGE_EVENTS, events],
+      [SOURCE_ISV_USAGE, isv],
+    ] as const) {
+      let batch: UsageRecord[] = [];
+      for await (const { key, values } of groupByKey(sorter.drain())) {
+        const tenant = values.find((v) => v.t === 'tenant');
+        for (const v of values) {
+          if (v.t !== 'line') continue;
+          if (tenant?.t === 'tenant' && v.line.tenantKey === unknownTenantKey(key))
+            v.line.tenantKey = tenant.tenantKey;
+          if (v.line.tenantKey.startsWith('unknown-tenant:')) unknownSubscriptions++;
+          batch.push(v.line);
+          if (batch.length >= size) {
+            yield { source, items: batch };
+            batch = [];
+          }
+        }
       }
-      for (const l of r.value) {
-        const t = Date.parse(l.periodStart);
-        if (t < from || t >= win.end) continue;
-        note(l);
-        next.ISVUsage = maxIso(next.ISVUsage, l.periodStart);
-        batch.push(l);
-      }
-      if (batch.length >= size) {
-        yield { source: SOURCE_ISV_USAGE, items: batch };
-        batch = [];
-      }
+      if (batch.length) yield { source, items: batch };
     }
-    if (batch.length) yield { source: SOURCE_ISV_USAGE, items: batch };
+    logger.info('Azure usage read', {
+      lines: events.stats.added + isv.stats.added,
+      spilledRuns: events.stats.runs + isv.stats.runs,
+      stagedInMemoryPeak: Math.max(events.stats.peakInMemory, isv.stats.peakInMemory),
+    });
+  } finally {
+    await Promise.all([events.dispose(), isv.dispose()]);
   }
 
   if (skipped.size || unknownSubscriptions) {
