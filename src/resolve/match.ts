@@ -149,7 +149,8 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
         return best;
       };
       // typo variants only when nothing reached review: they cost hundreds of look-ups
-      if (score(blockSet) < WEAK) score(blockNames(index, q, fit, true));
+      // (names scored in the first pass score the same again: skipped)
+      if (score(blockSet) < WEAK) score(blockNames(index, q, fit, true).filter((n) => !blockSet.has(n)));
     }
   }
 
