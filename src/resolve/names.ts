@@ -83,13 +83,7 @@ function dominantScript(text: string): NameScript {
 
 /** NFKC, lower case, Latin diacritics dropped, dotted abbreviations joined, punctuation to spaces. */
 function fold(name: string): string {
-  if (isAscii(name))
-    return name
-      .toLowerCase()
-      .replace(/&/g, ' and ')
-      .replace(/(?<=(?:^|[^a-z])[a-z])\.(?=[a-z](?:[^a-z]|$))/g, '')
-      .replace(/['`]/g, '')
-      .replace(/[^a-z0-9\s]/g, ' ');
+  // (ASCII names take asciiWords instead: the same folding in one pass)
   return (
     name
       .normalize('NFKC')
@@ -173,17 +167,28 @@ function transliterate(text: string): string {
 
 function buildForm(folded: string, script: NameScript, transliterated: boolean, ascii: boolean): NameForm {
   const legalForms: string[] = [];
-  const expansions: string[] = [];
-  const tokens: string[] = [];
-  const expanded: boolean[] = [];
   // CJK runs may hold legal forms glued to the name: strip those first, then cut into bigrams.
   const spaced = ascii
     ? folded
     : folded.replace(CJK_RUN, (run) => ` \u0000${stripCjkLegalForms(run, legalForms)} `);
-  const words = stripLegalForms(
+  return formFromWords(
     spaced.split(/\s+/).filter((w) => w !== ''),
+    script,
+    transliterated,
     legalForms,
   );
+}
+
+function formFromWords(
+  folded: string[],
+  script: NameScript,
+  transliterated: boolean,
+  legalForms: string[],
+): NameForm {
+  const expansions: string[] = [];
+  const tokens: string[] = [];
+  const expanded: boolean[] = [];
+  const words = stripLegalForms(folded, legalForms);
   for (const word of words) {
     if (word.startsWith('\u0000')) {
       for (const t of cjkTokens(word.slice(1))) {
@@ -201,8 +206,51 @@ function buildForm(folded: string, script: NameScript, transliterated: boolean, 
   return { script, transliterated, tokens, expanded, expansions, legalForms, compact: tokens.join('') };
 }
 
+const isLetterAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i); // NaN outside the string
+  return c >= 97 && c <= 122;
+};
+
+/**
+ * The words of an ASCII name, folded as `fold` folds it (lower case, "&" as "and", dotted initials
+ * joined, apostrophes dropped, anything else not a letter or digit a separator), in one pass: the
+ * registry's names are mostly ASCII and this runs once per name. names.test.ts holds the regex
+ * chain it replaces as the reference.
+ */
+export function asciiWords(name: string): string[] {
+  const lower = name.toLowerCase();
+  const s = lower.includes('&') ? lower.replace(/&/g, ' and ') : lower;
+  const words: string[] = [];
+  let done = ''; // the word so far, up to a dropped character
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) continue;
+    const dropped =
+      c === 39 || // '
+      c === 96 || // `
+      (c === 46 &&
+        isLetterAt(s, i - 1) &&
+        !isLetterAt(s, i - 2) &&
+        isLetterAt(s, i + 1) &&
+        !isLetterAt(s, i + 2));
+    done += s.slice(start, i);
+    start = i + 1;
+    if (dropped) continue;
+    if (done !== '') words.push(done);
+    done = '';
+  }
+  done += s.slice(start);
+  if (done !== '') words.push(done);
+  return words;
+}
+
 /** The forms of a name to match on: the name itself, plus a Latin transliteration of a Cyrillic name. */
 export function nameForms(name: string): NameForm[] {
+  if (isAscii(name)) {
+    const form = formFromWords(asciiWords(name), 'latin', false, []);
+    return form.tokens.length > 0 || form.legalForms.length > 0 ? [form] : [];
+  }
   const folded = fold(name);
   const ascii = isAscii(folded);
   const script = dominantScript(folded);
