@@ -28,41 +28,46 @@ const before = (a: Partial, b: Partial) =>
   a.strength > b.strength ||
   (a.strength === b.strength && (a.depth < b.depth || (a.depth === b.depth && a.seq < b.seq)));
 
-class Heap {
+/**
+ * The partial paths still to pop, best last. The search pops at most MAX_POPS times, so only the
+ * best (MAX_POPS - pops so far) can ever be popped: worse ones are dropped on arrival (that it
+ * dropped any is remembered, for `truncated`). Pops come in the order a full heap would give.
+ */
+class Frontier {
   private readonly items: Partial[] = [];
+  /** something was dropped: the full frontier is not empty */
+  dropped = false;
   get size(): number {
     return this.items.length;
   }
-  push(x: Partial): void {
+  /** Whether a path of this strength and depth, met now, could still be popped. */
+  admits(strength: number, depth: number, room: number): boolean {
     const a = this.items;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
+    if (a.length < room) return true;
+    const worst = a[0];
+    // a newcomer loses every tie on the order met
+    return (
+      worst !== undefined &&
+      (strength > worst.strength || (strength === worst.strength && depth < worst.depth))
+    );
+  }
+  /** Adds x (admitted), dropping the worst when `room` is reached. */
+  push(x: Partial, room: number): void {
+    const a = this.items;
+    if (a.length >= room) {
+      a.shift();
+      this.dropped = true;
     }
+    let i = a.length;
+    a.push(x);
+    while (i > 0 && before(a[i - 1]!, x)) {
+      a[i] = a[i - 1]!;
+      i--;
+    }
+    a[i] = x;
   }
   pop(): Partial {
-    const a = this.items;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && before(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
+    return this.items.pop()!;
   }
 }
 
@@ -99,13 +104,14 @@ export function witnessPaths(p: PathContext, start: number): { paths: WitnessPat
   // node data from the solve's records (one cache line per node; see solve.ts)
   const { c, res } = p;
   const paths: WitnessPath[] = [];
-  const heap = new Heap();
+  const heap = new Frontier();
   let seq = 0;
-  heap.push({ node: start, parent: null, edge: 0, strength: 1, depth: 0, seq: seq++ });
+  heap.push({ node: start, parent: null, edge: 0, strength: 1, depth: 0, seq: seq++ }, MAX_POPS);
   let pops = 0;
-  while (heap.size > 0) {
+  while (heap.size > 0 || heap.dropped) {
     if (pops++ >= MAX_POPS) return { paths, truncated: true };
     const x = heap.pop();
+    const room = MAX_POPS - pops;
     const v = x.node;
     const f = res.flags(v);
     const reason = sourceReason(p, v, f);
@@ -115,23 +121,26 @@ export function witnessPaths(p: PathContext, start: number): { paths: WitnessPat
       if (f & F_ROOT) continue; // a root is restricted by itself: nothing above matters
     }
     if (x.depth >= MAX_DEPTH) continue;
+    const depth = x.depth + 1;
     for (let k = res.edgeStart(v), end = res.edgeStart(v + 1); k < end; k++) {
       const h = c.e[k * E_STRIDE]!;
       const hi = c.e[k * E_STRIDE + 2]!;
-      if (hi === 0 || !tainted(p, h) || onPath(x, h)) continue;
-      heap.push({
-        node: h,
-        parent: x,
-        edge: k,
-        strength: (x.strength * hi) / FULL,
-        depth: x.depth + 1,
-        seq: seq++,
-      });
+      if (hi === 0) continue;
+      const strength = (x.strength * hi) / FULL;
+      if (!heap.admits(strength, depth, room)) {
+        // it could never be popped; a full heap would still hold it (`seq` only orders those kept)
+        if (!heap.dropped && tainted(p, h) && !onPath(x, h)) heap.dropped = true;
+        continue;
+      }
+      if (!tainted(p, h) || onPath(x, h)) continue;
+      heap.push({ node: h, parent: x, edge: k, strength, depth, seq: seq++ }, room);
     }
     for (let k = res.controlStart(v), end = res.controlStart(v + 1); k < end; k++) {
       const h = c.cHolder[k]!;
       if (!tainted(p, h) || onPath(x, h)) continue;
-      heap.push({ node: h, parent: x, edge: ~k, strength: x.strength, depth: x.depth + 1, seq: seq++ });
+      if (heap.admits(x.strength, depth, room))
+        heap.push({ node: h, parent: x, edge: ~k, strength: x.strength, depth, seq: seq++ }, room);
+      else heap.dropped = true;
     }
   }
   return { paths, truncated: false };
