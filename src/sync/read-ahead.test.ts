@@ -105,4 +105,31 @@ describe('readAheadBatches', () => {
     );
     assert.deepEqual(got, [0, 1, 2, 3]);
   });
+
+  it('reads ahead through a slow write up to a weight, not a page count', async () => {
+    const log: string[] = [];
+    let ahead = 0;
+    let most = 0;
+    const src = (async function* () {
+      for (let i = 0; i < 40; i++) {
+        log.push(`fetch ${i}`);
+        await tick(1);
+        ahead++;
+        most = Math.max(most, ahead);
+        yield i;
+      }
+    })();
+    const got: number[] = [];
+    for await (const b of readAheadBatches(src, 64, () => 10, 10, 100)) {
+      ahead -= b.length;
+      got.push(...b);
+      await tick(30); // a slow write: the source keeps going meanwhile, up to 100 by weight
+    }
+    assert.deepEqual(
+      got,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    assert.ok(most > 5, `more than the old 4 pages ahead (${most})`);
+    assert.ok(most <= 11, `no more than 100 by weight waiting, plus the one in hand (${most})`);
+  });
 });

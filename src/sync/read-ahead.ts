@@ -53,25 +53,41 @@ export async function* readAhead<T>(source: AsyncIterable<T>, depth: number): As
 /**
  * Like readAhead, but hands out runs of consecutive items that have all arrived already (at
  * least one, up to `maxWeight` by `weight`), so a writer can commit several small pages in one
- * transaction without ever waiting for a page that is still being fetched.
+ * transaction without ever waiting for a page that is still being fetched. The source is asked
+ * for one item at a time (it is a sequential generator anyway), again as soon as the last one
+ * arrives, until `depth` items or `maxAheadWeight` of weight are waiting: small pages can then run
+ * far ahead of a slow writer while large ones stay within the same memory.
  */
 export async function* readAheadBatches<T>(
   source: AsyncIterable<T>,
   depth: number,
   weight: (item: T) => number,
   maxWeight: number,
+  maxAheadWeight = Infinity,
 ): AsyncGenerator<T[]> {
   const it = source[Symbol.asyncIterator]();
   type Slot = { promise: Promise<IteratorResult<T>>; settled?: IteratorResult<T> | { error: unknown } };
   const queue: Slot[] = [];
   let ended = false;
+  let finished = false;
+  const waiting = () => {
+    let w = 0;
+    for (const s of queue) {
+      if (s.settled === undefined) return { w, asking: true };
+      if (!('error' in s.settled) && !s.settled.done) w += weight(s.settled.value);
+    }
+    return { w, asking: false };
+  };
   const fill = () => {
-    while (!ended && queue.length < Math.max(1, depth) + 1) {
+    while (!ended && !finished && queue.length < Math.max(1, depth) + 1) {
+      const { w, asking } = waiting();
+      if (asking || (queue.length > 0 && w >= maxAheadWeight)) return;
       const slot: Slot = { promise: it.next() };
       slot.promise.then(
         (r) => {
           slot.settled = r;
           if (r.done) ended = true;
+          else fill(); // keep the source busy while the consumer writes
         },
         (error: unknown) => {
           slot.settled = { error };
@@ -81,7 +97,6 @@ export async function* readAheadBatches<T>(
       queue.push(slot);
     }
   };
-  let finished = false;
   try {
     for (;;) {
       fill();
@@ -107,6 +122,9 @@ export async function* readAheadBatches<T>(
     finished = true;
     throw err;
   } finally {
-    if (!finished) await it.return?.()?.catch(noop);
+    if (!finished) {
+      finished = true;
+      await it.return?.()?.catch(noop);
+    }
   }
 }

@@ -33,7 +33,7 @@ export interface RunSyncOptions {
   /** the usage window [start, end); default the previous and the current calendar month (UTC) */
   window?: { start: string; end: string };
   runId?: string;
-  /** pages fetched ahead of the database write, per stream (default 4; memory is bounded by it) */
+  /** pages fetched ahead of the database write, per stream (default 64, and at most 8,000 records: memory is bounded by it) */
   readAheadPages?: number;
 }
 

@@ -28,13 +28,16 @@ export interface StreamContext {
   clock: () => Date;
   signal?: AbortSignal;
   onPage?: (counts: StreamCounts) => void;
-  /** pages fetched ahead while the current ones are written (default 4) */
+  /** pages fetched ahead while the current ones are written (default 64, and 8,000 records) */
   readAhead?: number;
 }
 
 const MAX_REJECTIONS_LISTED = 5;
 /** records per write transaction when several fetched pages are waiting */
 const BATCH_ITEMS = 2000;
+/** at most this many pages, and records up to READ_AHEAD_ITEMS, wait for the writer */
+const READ_AHEAD_PAGES = 64;
+const READ_AHEAD_ITEMS = 8000;
 /** records per write statement on PGlite (about 5 ms of blocked thread for tenants) */
 const PGLITE_SLICE = 50;
 
@@ -78,7 +81,15 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
     let lastCursor: string | undefined = cursor;
     // several pages that have already arrived are written in one transaction (fewer commits);
     // the cursor stored is the last one among them, so a crash still loses work, never skips it
-    const batches = readAheadBatches(pages, ctx.readAhead ?? 4, (p) => p.items.length, BATCH_ITEMS);
+    // read ahead by records, not pages: a source of small pages keeps reading through a slow
+    // stretch of writes (another cloud's large batch), within the same memory as a few large pages
+    const batches = readAheadBatches(
+      pages,
+      ctx.readAhead ?? READ_AHEAD_PAGES,
+      (p) => p.items.length,
+      BATCH_ITEMS,
+      READ_AHEAD_ITEMS,
+    );
     for await (const batch of batches) {
       ctx.signal?.throwIfAborted();
       const good: Array<TenantRecord | UsageRecord> = [];
