@@ -53,6 +53,20 @@ interface Acc {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+type Ranked = MatchCandidate & {
+  e: number;
+  byId: boolean;
+  byDomain: boolean;
+  nameScore: number;
+  capped: string[];
+};
+
+/** a candidate's entity id, read from the index's pool on first use */
+function idOf(index: EntityIndex, c: Ranked): string {
+  if (c.entityId === '') c.entityId = index.entityId(c.e);
+  return c.entityId;
+}
+
 function tenantNames(t: TenantLike): string[] {
   const out: string[] = [];
   for (const n of [t.legalName, t.displayName])
@@ -154,9 +168,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     }
   }
 
-  const candidates: Array<
-    MatchCandidate & { e: number; byId: boolean; byDomain: boolean; nameScore: number; capped: string[] }
-  > = [];
+  const candidates: Ranked[] = [];
   for (const [e, a] of acc) {
     const matched: string[] = [...new Set(a.ids)].sort();
     const conflicts: string[] = [];
@@ -200,8 +212,8 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     if (score < SHOWN) continue;
     candidates.push({
       e,
-      entityId: index.entityId(e),
-      name: '', // read from the pool for the shown few only
+      entityId: '', // ids and names are read from the pool for the few that need them
+      name: '',
       score,
       matched,
       conflicts,
@@ -219,9 +231,12 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       Number(y.byId) - Number(x.byId) ||
       Number(y.byDomain) - Number(x.byDomain) ||
       y.nameScore - x.nameScore ||
-      (x.entityId < y.entityId ? -1 : x.entityId > y.entityId ? 1 : 0),
+      (idOf(index, x) < idOf(index, y) ? -1 : idOf(index, x) > idOf(index, y) ? 1 : 0),
   );
-  for (const c of candidates.slice(0, MAX_CANDIDATES)) c.name = index.entityName(c.e);
+  for (const c of candidates.slice(0, MAX_CANDIDATES)) {
+    idOf(index, c);
+    c.name = index.entityName(c.e);
+  }
   const shown = candidates.slice(0, MAX_CANDIDATES).map(({ entityId, name, score, matched, conflicts }) => ({
     entityId,
     name,
@@ -264,7 +279,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
   const elsewhere = candidates.find((c) => c.byId && c !== top);
   if (!top.byId && elsewhere) {
     explanation.push(
-      `review: the tenant's identifier points to ${elsewhere.entityId}, its name to ${top.entityId}`,
+      `review: the tenant's identifier points to ${idOf(index, elsewhere)}, its name to ${top.entityId}`,
     );
     return { status: 'review', score: top.score, ...base };
   }

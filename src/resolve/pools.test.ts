@@ -19,6 +19,16 @@ describe('HashChains', () => {
 });
 
 describe('StringPool', () => {
+  it('gives back ASCII strings (read as latin1 while the pool holds only ASCII)', () => {
+    const pool = new StringPool(4);
+    const words = ['E1', '', 'E1234567', 'x'.repeat(100)];
+    const ids = words.map((w) => pool.add(w));
+    assert.deepEqual(
+      ids.map((i) => pool.get(i)),
+      words,
+    );
+  });
+
   it('gives back what was added, by number, in any script', () => {
     const pool = new StringPool(4);
     const words = ['E1', '', '广州海格通信', 'Ромашка', 'x'.repeat(100)];

@@ -31,6 +31,8 @@ export class StringPool {
   private bytes: Buffer;
   private used = 0;
   private ends = new GrowableInt32();
+  /** every string so far was ASCII: read back as latin1, a plain copy rather than UTF-8 decoding */
+  private ascii = true;
   constructor(initialBytes = 1 << 16) {
     this.bytes = Buffer.allocUnsafe(initialBytes);
   }
@@ -39,6 +41,7 @@ export class StringPool {
   }
   add(s: string): number {
     const need = Buffer.byteLength(s);
+    if (need !== s.length) this.ascii = false;
     if (this.used + need > this.bytes.length) {
       const next = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + need));
       this.bytes.copy(next, 0, 0, this.used);
@@ -50,7 +53,7 @@ export class StringPool {
   }
   get(i: number): string {
     const start = i === 0 ? 0 : this.ends.get(i - 1);
-    return this.bytes.toString('utf8', start, this.ends.get(i));
+    return this.bytes.toString(this.ascii ? 'latin1' : 'utf8', start, this.ends.get(i));
   }
   /** bytes held, for the benchmark's memory figure */
   get byteLength(): number {
