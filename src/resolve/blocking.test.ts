@@ -83,3 +83,30 @@ describe('blocking: candidates from crowded name blocks', () => {
     }
   });
 });
+
+describe('blocking: more country sets than a posting can name', () => {
+  // 2,100 distinct sets of countries come first, so the entities after them have set ids past
+  // what the posting summary holds (COUNTRY_OVERFLOW): their country is read from the entity.
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const code = (i: number) => letters[Math.floor(i / 26) % 26]! + letters[i % 26]!;
+  const registry: Party[] = [];
+  for (let i = 0; i < 2100; i++)
+    registry.push(
+      createEntity({
+        id: `filler-${i}`,
+        name: `Filler ${i}`,
+        headquarters: [code(i % 600), code(600 + (i % 7))],
+      }),
+    );
+  for (let i = 0; i < 3 * MAX_SCORED; i++)
+    registry.push(createEntity({ id: `quasar-${i}`, name: 'Quasar Data Ltd', headquarters: ['GB'] }));
+  registry.push(createEntity({ id: 'quasar-nz', name: 'Quasar Data Group Ltd', headquarters: ['NZ'] }));
+  const index = createEntityIndex(registry);
+
+  it("still ranks by the tenant's country", () => {
+    const r = matchTenant(index, { legalName: 'Quasar Data', countryCode: 'NZ' });
+    assert.equal(r.status, 'matched', r.explanation.join('\n'));
+    assert.equal(r.entityId, 'quasar-nz');
+    assert.deepEqual(r.candidates[0]!.matched, ['name', 'country']);
+  });
+});
