@@ -180,11 +180,6 @@ function scanPostings(s: Scan, k: number, scannedBits: number): void {
   }
 }
 
-/**
- * The name records to score for query form q, in rank order (best pre-score first; ties by a hash
- * of the entity id, then the id, then the name's place in its entity: never by registry order).
- * `fit` is index.countryFit(tenant country); `typos` adds known words an edit away from unknown ones.
- */
 // The best-so-far list is reused from call to call (blockNames is synchronous and returns plain
 // numbers): typed arrays this size are allocated off the JS heap, which costs more than the scan.
 const TOP_ROW = new Int32Array(MAX_SCORED);
@@ -192,6 +187,11 @@ const TOP_S = new Float64Array(MAX_SCORED);
 const TOP_ENT = new Int32Array(MAX_SCORED);
 const TOP_RANK = new Uint32Array(MAX_SCORED);
 
+/**
+ * The name records to score for query form q, in rank order (best pre-score first; ties by a hash
+ * of the entity id, then the id, then the name's place in its entity: never by registry order).
+ * `fit` is index.countryFit(tenant country); `typos` adds known words an edit away from unknown ones.
+ */
 export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typos: boolean): number[] {
   const A = index.arrays;
   const s: Scan = {
