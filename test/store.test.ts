@@ -113,6 +113,30 @@ for (const backend of backends) {
       assert.deepEqual(got?.provenance, a.provenance);
     });
 
+    it('streams a tenant back whole: every field as written, as getTenant reads it', async () => {
+      const full = tenantRecord('aws', '123456789012', {
+        accountIds: ['123456789012', '210987654321'],
+        legalName: 'ZOË "Quoted" 株式会社 \u2028 Ltd',
+        displayName: 'Zoë',
+        countryCode: 'JP',
+        domain: 'zoe.example',
+        registrationIds: [{ scheme: 'tax-registration', id: 'JP-1\\2' }],
+        missing: ['address'],
+      });
+      await db.transaction((tx) => writeTenants(tx, [full], stamp('r1', '2026-03-04T05:06:07.891Z')));
+      const streamed = [];
+      for await (const t of streamTenants(db, 'aws')) streamed.push(t);
+      assert.equal(streamed.length, 1);
+      assert.deepEqual(streamed[0], await getTenant(db, 'aws', '123456789012'));
+      const { links: _links, ...written } = full;
+      const { links, firstSeen, lastSeen, runId, ...read } = streamed[0]!;
+      assert.deepEqual(read, written);
+      assert.deepEqual(
+        [links, firstSeen, lastSeen, runId],
+        [[], '2026-03-04T05:06:07.891Z', '2026-03-04T05:06:07.891Z', 'r1'],
+      );
+    });
+
     it('writes more rows than one batch holds', async () => {
       const many = Array.from({ length: 1234 }, (_, i) => tenantRecord('gcp', `acct-${i}`));
       const n = await db.transaction((tx) => writeTenants(tx, many, stamp('r1')));

