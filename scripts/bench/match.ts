@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Party } from '../../src/model/types.ts';
 import { createEntityIndex, matchTenant, usccCheckChar, type TenantLike } from '../../src/resolve/index.ts';
+import { rng } from './graph-gen.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,17 +22,6 @@ const ENTITIES = Math.round(3_000_000 * scale);
 const TENANTS = Math.round(arg('tenants', 1_000_000 * scale));
 const SEED = arg('seed', 42);
 
-/** mulberry32 seeded per item, so entity j can be regenerated when a tenant refers to it. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
