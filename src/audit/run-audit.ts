@@ -95,7 +95,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
             },
           }),
     );
-    const index: EntityIndex = await stage('index', () => createEntityIndex(loaded.graph.describedEntities()));
+    const index: EntityIndex = await stage('index', () =>
+      createEntityIndex(loaded.graph.describedEntities()),
+    );
     const determinations = await loadDeterminations(o.db);
     const now = o.clock();
     const freshness = new Map<Cloud, Freshness>();

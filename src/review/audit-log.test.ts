@@ -8,7 +8,14 @@ import { GENESIS_HASH, hashAuditRow } from './audit-log.ts';
 // general canonicaliser on awkward rows.
 describe('hashAuditRow', () => {
   const rows = [
-    { seq: 1, at: '2026-11-01T00:00:00.000Z', actor: 'a', action: 'outcome.changed', subject: 'aws:1', payload: null },
+    {
+      seq: 1,
+      at: '2026-11-01T00:00:00.000Z',
+      actor: 'a',
+      action: 'outcome.changed',
+      subject: 'aws:1',
+      payload: null,
+    },
     {
       seq: 9_007_199_254,
       at: '2026-11-01T00:00:00Z',
