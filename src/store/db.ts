@@ -9,6 +9,12 @@ export interface QueryResult<R> {
 
 export interface Db {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Statements run on the caller's thread (PGlite in-process): a long statement stalls timers and
+   * rate limiters, so writers should cut their batches short. False for PGlite on its worker
+   * thread and for a server.
+   */
+  readonly onCallerThread: boolean;
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** several statements, no parameters (migrations) */
   exec(sql: string): Promise<void>;
@@ -84,6 +90,7 @@ async function openPglite(dataDir: string): Promise<Db> {
   };
   const make = (conn: Queryable, inTx: boolean): Db => ({
     kind: 'pglite',
+    onCallerThread: true,
     query: (sql, params) => runQuery(conn, sql, params),
     exec: (sql) => guarded('statement failed', () => conn.exec(sql)),
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -115,6 +122,7 @@ async function openPostgres(url: string): Promise<Db> {
   // transactions run BEGIN/COMMIT on itself; 'tx' is inside BEGIN already (nested calls join it).
   const make = (conn: Client, mode: 'pool' | 'session' | 'tx'): Db => ({
     kind: 'postgres',
+    onCallerThread: false,
     query: (sql, params) => runQuery(conn, sql, params),
     exec: (sql) => guarded('statement failed', () => conn.query(sql)),
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

@@ -14,6 +14,10 @@ for (const thread of [true, false])
     after(() => db.close());
     beforeEach(() => db.exec('DROP TABLE IF EXISTS t; CREATE TABLE t (k int PRIMARY KEY, v text NOT NULL)'));
 
+    it(`says whether statements run on the caller's thread (${!thread})`, () => {
+      assert.equal(db.onCallerThread, !thread);
+    });
+
     it('returns typed rows and keeps the server message on errors', async () => {
       await db.query('INSERT INTO t VALUES ($1, $2), ($3, $4)', [1, 'a', 2, 'b']);
       const { rows } = await db.query<{ k: number; v: string; at: Date; j: unknown }>(

@@ -119,6 +119,7 @@ export async function openPgliteThread(
   };
   const make = (inTx: boolean): Db => ({
     kind: 'pglite',
+    onCallerThread: false,
     async query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
       if (!inTx) await lock.idle();
       return { rows: await run<R>('query', sql, params, 'query failed') };

@@ -80,7 +80,6 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
       stream === 'tenants' ? adapter.tenants(options) : adapter.usage(ctx.window, options);
     let lastCursor: string | undefined = cursor;
     // until a write shows otherwise, an embedded store is taken to block this thread
-    let onThisThread = conn.kind === 'pglite';
     // several pages that have already arrived are written in one transaction (fewer commits);
     // the cursor stored is the last one among them, so a crash still loses work, never skips it
     // read ahead by records, not pages: a source of small pages keeps reading through a slow
@@ -106,21 +105,17 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
       await conn.transaction(async (tx) => {
         // An in-process PGlite runs each statement on this thread: short statements with a turn
         // of the event loop between them keep the sources' rate limiters on time while a batch is
-        // written. A store that lets the event loop turn meanwhile (a server, PGlite on a worker)
-        // takes the batch whole.
-        const slice = onThisThread ? PGLITE_SLICE : good.length;
+        // written. A store on another thread (PGlite's worker, a server) takes the batch whole.
+        const slice = conn.onCallerThread ? PGLITE_SLICE : Math.max(1, good.length);
         for (let at = 0; at < good.length; at += slice) {
           const part = good.slice(at, at + slice);
-          const blocked = await blocksThread(async () => {
-            if (stream === 'tenants') {
-              const n = await writeTenants(tx, part as TenantRecord[], stamp);
-              counts.items += n.tenants;
-              counts.links += n.links;
-            } else {
-              counts.items += await writeUsage(tx, part as UsageRecord[], stamp);
-            }
-          });
-          if (!blocked) onThisThread = false;
+          if (stream === 'tenants') {
+            const n = await writeTenants(tx, part as TenantRecord[], stamp);
+            counts.items += n.tenants;
+            counts.links += n.links;
+          } else {
+            counts.items += await writeUsage(tx, part as UsageRecord[], stamp);
+          }
           if (at + slice < good.length) await new Promise<void>((resolve) => setImmediate(resolve));
         }
         if (batchCursor !== undefined)
@@ -153,18 +148,6 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
     await putSourceStatus(conn, status(false, errorMessage(err))).catch(() => {});
     return { counts, error: err };
   }
-}
-
-/** Runs `write`; true when no turn of the event loop happened meanwhile (it ran on this thread). */
-async function blocksThread(write: () => Promise<void>): Promise<boolean> {
-  let turned = false;
-  const probe = setImmediate(() => (turned = true));
-  try {
-    await write();
-  } finally {
-    clearImmediate(probe);
-  }
-  return !turned;
 }
 
 function keepValid(
