@@ -15,6 +15,7 @@ import {
   readMigrations,
   sourceStatus,
   streamTenants,
+  streamTenantPages,
   usageForTenant,
   usageTotalsForTenants,
   writeTenants,
@@ -207,6 +208,14 @@ for (const backend of backends) {
         resumed.push(t.tenantKey);
       }
       assert.deepEqual(resumed, ['a-021', 'a-022', 'a-023', 'a-024']);
+      const pages: string[][] = [];
+      for await (const page of streamTenantPages(db, 'aws', { pageSize: 7 }))
+        pages.push(page.map((t) => t.tenantKey));
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [7, 7, 7, 4],
+      );
+      assert.deepEqual(pages.flat(), seen);
     });
 
     it('upserts usage idempotently and sums it per tenant and period exactly', async () => {

@@ -29,7 +29,7 @@ import {
   type Lapse,
   type ReviewItemInput,
 } from '../review/index.ts';
-import { getTenant, streamTenants, type Db, type StoredTenant } from '../store/index.ts';
+import { getTenant, streamTenantPages, type Db, type StoredTenant } from '../store/index.ts';
 import { readAhead } from '../sync/read-ahead.ts';
 import { exceptionRow } from './exception-row.ts';
 import type { ExceptionSpill } from './exception-spill.ts';
@@ -68,6 +68,9 @@ const CHANNEL_ROLES: Readonly<Record<string, string>> = {
   'purchaser-of': 'reseller',
 };
 
+/** tenants per store read */
+const TENANT_PAGE = 2000;
+
 const UNDESCRIBED: MatchResult = {
   status: 'unresolved',
   score: 0,
@@ -98,15 +101,19 @@ export async function decidePartner(ctx: PartnerDecideContext): Promise<PartnerD
     }
   };
   let batch: StoredTenant[] = [];
-  // the next page is read while this batch is decided (at most one batch held ahead)
-  for await (const tenant of readAhead(
-    streamTenants(ctx.db, ctx.partner, { pageSize: 2000 }),
-    ctx.batchSize,
+  // The next pages are read while this batch is decided (at most one batch held ahead). Read ahead
+  // by pages: one promise per page, not one per tenant.
+  const pageSize = Math.min(TENANT_PAGE, ctx.batchSize);
+  for await (const page of readAhead(
+    streamTenantPages(ctx.db, ctx.partner, { pageSize }),
+    Math.ceil(ctx.batchSize / pageSize),
   )) {
-    batch.push(tenant);
-    if (batch.length >= ctx.batchSize) {
-      await step(batch);
-      batch = [];
+    for (const tenant of page) {
+      batch.push(tenant);
+      if (batch.length >= ctx.batchSize) {
+        await step(batch);
+        batch = [];
+      }
     }
   }
   await step(batch);

@@ -17,6 +17,7 @@ export {
 export { withCloudLock, cloudLockKey } from './locks.ts';
 export {
   streamTenants,
+  streamTenantPages,
   getTenant,
   linksForTenant,
   usageForTenant,
