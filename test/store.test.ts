@@ -16,6 +16,8 @@ import {
   sourceStatus,
   streamTenants,
   streamTenantPages,
+  refreshStatistics,
+  TENANT_PAGE_SQL,
   usageForTenant,
   usageTotalsForTenants,
   writeTenants,
@@ -112,6 +114,24 @@ for (const backend of backends) {
       assert.deepEqual(got?.registrationIds, [{ scheme: 'VAT', id: 'DE1' }]);
       assert.deepEqual(got?.entitlements, a.entitlements);
       assert.deepEqual(got?.provenance, a.provenance);
+    });
+
+    it('with fresh statistics, reads a tenant page by the keyset index instead of sorting the partner', async () => {
+      const tenants = Array.from({ length: 3000 }, (_, i) =>
+        tenantRecord((['aws', 'gcp', 'azure'] as const)[i % 3]!, `t-${String(i).padStart(5, '0')}`),
+      );
+      await db.transaction((tx) => writeTenants(tx, tenants, stamp('r1')));
+      await refreshStatistics(db);
+      const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${TENANT_PAGE_SQL}`, [
+        'gcp',
+        'gcp',
+        't-00100',
+        null,
+        100,
+      ]);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      assert.match(plan, /Index (Only )?Scan using tenants_partner_keyset/);
+      assert.doesNotMatch(plan, /Sort|Bitmap/);
     });
 
     it('streams a tenant back whole: every field as written, as getTenant reads it', async () => {

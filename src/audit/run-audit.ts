@@ -10,6 +10,7 @@ import { fileSha256, loadOwnership } from '../ownership/load.ts';
 import type { SigningKey, SnapshotRef } from '../report/index.ts';
 import { createEntityIndex, type EntityIndex } from '../resolve/index.ts';
 import { closeStaleReviewItems, loadDeterminations } from '../review/index.ts';
+import { refreshStatistics } from '../store/index.ts';
 import { runSync } from '../sync/run-sync.ts';
 import { decidePartner } from './decide-partner.ts';
 import { ExceptionSpill } from './exception-spill.ts';
@@ -95,9 +96,20 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
             },
           }),
     );
+    // Fresh planner statistics (see refreshStatistics), gathered while the index is built.
+    const analysed = refreshStatistics(o.db).then(
+      () => undefined,
+      (err: unknown) =>
+        log.warn('planner statistics not refreshed', {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    );
+    // let the statement reach the database thread before the index build takes this one
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const index: EntityIndex = await stage('index', () =>
       createEntityIndex(loaded.graph.describedEntities()),
     );
+    await analysed;
     const determinations = await loadDeterminations(o.db);
     const now = o.clock();
     const freshness = new Map<Cloud, Freshness>();

@@ -18,6 +18,8 @@ export { withCloudLock, cloudLockKey } from './locks.ts';
 export {
   streamTenants,
   streamTenantPages,
+  refreshStatistics,
+  TENANT_PAGE_SQL,
   getTenant,
   linksForTenant,
   usageForTenant,

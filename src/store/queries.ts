@@ -85,6 +85,21 @@ export interface StreamTenantsOptions {
   seenSince?: string;
 }
 
+/** one page of a partner's tenants after a (cloud, tenantKey), as one JSON document */
+export const TENANT_PAGE_SQL = `SELECT json_agg(t ORDER BY t.cloud, t.tenant_key)::text AS page FROM (
+  SELECT * FROM tenants WHERE partner = $1 AND (cloud, tenant_key) > ($2, $3)
+    AND ($4::timestamptz IS NULL OR last_seen >= $4::timestamptz)
+  ORDER BY cloud, tenant_key LIMIT $5) t`;
+
+/**
+ * Refreshes the planner's statistics of the tables read by key. Without them the planner takes
+ * each tenant page by sorting every remaining row of the partner (quadratic over a whole
+ * stream); an embedded store has no autovacuum to gather them after a bulk write.
+ */
+export async function refreshStatistics(db: Db): Promise<void> {
+  await db.exec('ANALYZE tenants, channel_links, usage, tenant_flags, outcomes, audit_decisions');
+}
+
 /**
  * One partner's tenants in (cloud, tenantKey) order, each with the links that point at it
  * (toKey = tenantKey). Keyset pagination: each page is one query plus one query for its links.
@@ -111,13 +126,13 @@ export async function* streamTenantPages(
   for (;;) {
     // One JSON document per page: the embedded database hands a page over 2-3x faster as one text
     // value than as rows of a dozen typed columns each.
-    const { rows: page } = await db.query<{ page: string | null }>(
-      `SELECT json_agg(t ORDER BY t.cloud, t.tenant_key)::text AS page FROM (
-         SELECT * FROM tenants WHERE partner = $1 AND (cloud, tenant_key) > ($2, $3)
-           AND ($4::timestamptz IS NULL OR last_seen >= $4::timestamptz)
-         ORDER BY cloud, tenant_key LIMIT $5) t`,
-      [partner, after[0], after[1], options.seenSince ?? null, pageSize],
-    );
+    const { rows: page } = await db.query<{ page: string | null }>(TENANT_PAGE_SQL, [
+      partner,
+      after[0],
+      after[1],
+      options.seenSince ?? null,
+      pageSize,
+    ]);
     const text = page[0]?.page ?? null;
     if (text === null) return;
     const rows = JSON.parse(text) as TenantRow[];
