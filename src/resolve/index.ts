@@ -1,5 +1,10 @@
 // Tenant -> legal entity resolution: the public surface of src/resolve.
-export { createEntityIndex, type EntityIndex } from './entity-index.ts';
+export {
+  attachEntityIndex,
+  createEntityIndex,
+  type EntityIndex,
+  type EntityIndexSnapshot,
+} from './entity-index.ts';
 export {
   FREE_MAIL_DOMAINS,
   identifierKeys,
@@ -21,6 +26,14 @@ export {
   type MatchResult,
   type TenantLike,
 } from './match.ts';
+export {
+  MatcherPoolError,
+  createMatcherPool,
+  resolveMatcherPoolOptions,
+  type MatcherPool,
+  type MatcherPoolOptions,
+  type ResolvedMatcherPoolOptions,
+} from './matcher-pool.ts';
 export { nameForms, type NameForm } from './names.ts';
 export {
   combineParties,

@@ -5,7 +5,7 @@ describe('HashChains', () => {
   it('visits every item with the hash asked for, and only those, colliding slots included', () => {
     // 16 slots: 3, 19, 35 share a slot; -13 is 0xfffffff3 as an unsigned hash
     const hashes = Int32Array.from([3, 19, 3, 35, -13, 3, 7]);
-    const chains = new HashChains(hashes);
+    const chains = HashChains.build(hashes);
     const visit = (h: number) => {
       const out: number[] = [];
       chains.each(h, (i) => out.push(i));

@@ -1,4 +1,12 @@
-// Compact growable storage, so a 3M-entity index costs bytes per entity rather than objects.
+// Compact storage, so a 3M-entity index costs bytes per entity rather than objects. What the index
+// keeps lives in shared memory (SharedArrayBuffer): worker threads read the same bytes, no copy.
+
+/** Typed arrays over shared memory (a posted message shares them rather than copying them). */
+export const sharedInt32 = (length: number): Int32Array =>
+  new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
+export const sharedFloat64 = (length: number): Float64Array =>
+  new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+export const sharedUint8 = (length: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(length));
 
 export class GrowableInt32 {
   private buf: Int32Array;
@@ -20,10 +28,24 @@ export class GrowableInt32 {
   set(i: number, v: number): void {
     this.buf[i] = v;
   }
-  /** a trimmed copy; the builder drops its buffer afterwards */
-  toArray(): Int32Array {
-    return this.buf.slice(0, this.length);
+  /** a trimmed copy in shared memory; the builder drops its buffer afterwards */
+  toShared(): Int32Array {
+    const out = sharedInt32(this.length);
+    out.set(this.buf.subarray(0, this.length));
+    return out;
   }
+}
+
+/** The shared parts of a sealed StringPool (see StringTable). */
+export interface StringTableParts {
+  /** UTF-8 bytes, back to back */
+  readonly bytes: Uint8Array;
+  /** string i ends at ends[i] (and starts where string i - 1 ends) */
+  readonly ends: Int32Array;
+  /** every string is ASCII: read back as latin1, a plain copy rather than UTF-8 decoding */
+  readonly ascii: boolean;
+  /** open addressing over FNV-1a hashes, string number + 1 (0: empty); only when sealed for lookup */
+  readonly slots?: Int32Array;
 }
 
 /** Strings kept as UTF-8 bytes in one buffer, read back by number. */
@@ -31,7 +53,6 @@ export class StringPool {
   private bytes: Buffer;
   private used = 0;
   private ends = new GrowableInt32();
-  /** every string so far was ASCII: read back as latin1, a plain copy rather than UTF-8 decoding */
   private ascii = true;
   constructor(initialBytes = 1 << 16) {
     this.bytes = Buffer.allocUnsafe(initialBytes);
@@ -55,9 +76,87 @@ export class StringPool {
     const start = i === 0 ? 0 : this.ends.get(i - 1);
     return this.bytes.toString(this.ascii ? 'latin1' : 'utf8', start, this.ends.get(i));
   }
+  /** The strings as a read-only table in shared memory; `lookup` adds a hash table for `find`. */
+  seal(lookup = false): StringTable {
+    const bytes = sharedUint8(this.used);
+    bytes.set(this.bytes.subarray(0, this.used));
+    const ends = this.ends.toShared();
+    let slots: Int32Array | undefined;
+    if (lookup) {
+      let size = 16;
+      while (size < 2 * ends.length) size *= 2;
+      slots = sharedInt32(size);
+      const mask = size - 1;
+      for (let i = 0; i < ends.length; i++) {
+        let at = fnv1a(this.get(i)) & mask;
+        while (slots[at] !== 0) at = (at + 1) & mask;
+        slots[at] = i + 1;
+      }
+    }
+    return new StringTable({ bytes, ends, ascii: this.ascii, ...(slots ? { slots } : {}) });
+  }
+}
+
+const isAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+};
+
+/** A sealed StringPool: strings by number and, when sealed for lookup, numbers by string. */
+export class StringTable {
+  private readonly bytes: Buffer;
+  private readonly ends: Int32Array;
+  private readonly encoding: 'latin1' | 'utf8';
+  constructor(readonly parts: StringTableParts) {
+    this.bytes = Buffer.from(parts.bytes.buffer, parts.bytes.byteOffset, parts.bytes.byteLength);
+    this.ends = parts.ends;
+    this.encoding = parts.ascii ? 'latin1' : 'utf8';
+  }
+  get length(): number {
+    return this.ends.length;
+  }
+  private start(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1]!;
+  }
+  get(i: number): string {
+    return this.bytes.toString(this.encoding, this.start(i), this.ends[i]!);
+  }
+  /** UTF-8 bytes of string i */
+  byteLengthOf(i: number): number {
+    return this.ends[i]! - this.start(i);
+  }
+  /** string i against string j by UTF-8 bytes (< 0: i first): their UTF-16 order when both are ASCII */
+  compareBytes(i: number, j: number): number {
+    return this.bytes.compare(this.bytes, this.start(j), this.ends[j]!, this.start(i), this.ends[i]!);
+  }
+  /** the number of string s, or -1 (the table must be sealed for lookup) */
+  find(s: string): number {
+    const slots = this.parts.slots;
+    if (slots === undefined) throw new Error('this string table was sealed without lookup');
+    const mask = slots.length - 1;
+    const enc = isAscii(s) ? undefined : Buffer.from(s, 'utf8');
+    for (let at = fnv1a(s) & mask; ; at = (at + 1) & mask) {
+      const v = slots[at]!;
+      if (v === 0) return -1;
+      if (this.equalsAt(v - 1, s, enc)) return v - 1;
+    }
+  }
+  private equalsAt(i: number, s: string, enc: Uint8Array | undefined): boolean {
+    const start = this.start(i);
+    const len = this.ends[i]! - start;
+    const b = this.bytes;
+    if (enc === undefined) {
+      if (len !== s.length) return false;
+      for (let k = 0; k < len; k++) if (b[start + k] !== s.charCodeAt(k)) return false;
+      return true;
+    }
+    if (len !== enc.length) return false;
+    for (let k = 0; k < len; k++) if (b[start + k] !== enc[k]) return false;
+    return true;
+  }
   /** bytes held, for the benchmark's memory figure */
   get byteLength(): number {
-    return this.bytes.length + this.ends.length * 4;
+    return this.parts.bytes.byteLength + this.ends.byteLength + (this.parts.slots?.byteLength ?? 0);
   }
 }
 
@@ -71,25 +170,39 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
+/** The shared arrays of a HashChains: the items' hashes and the chains' head and next links. */
+export interface HashChainsParts {
+  readonly hashes: Int32Array;
+  readonly head: Int32Array;
+  readonly next: Int32Array;
+}
+
 /**
  * A chained hash table over a fixed array of 32-bit hashes: head and next links in two Int32Arrays,
  * built in one pass (no sort, no Map entry per item). `each` visits the items with that hash.
  */
 export class HashChains {
+  private readonly hashes: Int32Array;
   private readonly head: Int32Array;
   private readonly next: Int32Array;
   private readonly mask: number;
-  constructor(private readonly hashes: Int32Array) {
+  constructor(readonly parts: HashChainsParts) {
+    ({ hashes: this.hashes, head: this.head, next: this.next } = parts);
+    this.mask = this.head.length - 1;
+  }
+  /** chains over `hashes`, in shared memory */
+  static build(hashes: Int32Array): HashChains {
     let size = 16;
     while (size < hashes.length) size *= 2;
-    this.mask = size - 1;
-    this.head = new Int32Array(size).fill(-1);
-    this.next = new Int32Array(hashes.length);
+    const mask = size - 1;
+    const head = sharedInt32(size).fill(-1);
+    const next = sharedInt32(hashes.length);
     for (let i = hashes.length - 1; i >= 0; i--) {
-      const slot = hashes[i]! & this.mask;
-      this.next[i] = this.head[slot]!;
-      this.head[slot] = i;
+      const slot = hashes[i]! & mask;
+      next[i] = head[slot]!;
+      head[slot] = i;
     }
+    return new HashChains({ hashes, head, next });
   }
   each(hash: number, visit: (i: number) => void): void {
     const h = hash | 0;
