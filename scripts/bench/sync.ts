@@ -1,4 +1,4 @@
-// `npm run bench:sync [-- --tenants 100000,1000000 --store pglite|postgres]`
+// `npm run bench:sync [-- --tenants 100000,1000000 --store pglite|postgres --live-heap]`
 // Syncs N synthetic tenants, split over the three wire-level fakes (served from a child process),
 // through the real adapters with their client-side rate limits, into a fresh store. Prints each
 // cloud's request rate as a share of its configured rate (target >= 90%) and the peak memory of
@@ -145,6 +145,15 @@ async function benchOnce(total: number, storeKind: string) {
     peak.heap = Math.max(peak.heap, m.heapUsed);
   };
   const timer = setInterval(sample, 200);
+  // --live-heap: a full collection every 10 s, so the heap that is really held can be told apart
+  // from garbage the collector has not yet needed to reclaim (which grows with a longer run)
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const live = { max: 0 };
+  const liveTimer = setInterval(() => {
+    if (!gc) return;
+    gc();
+    live.max = Math.max(live.max, process.memoryUsage().heapUsed);
+  }, 10_000);
   // how long the thread was busy when a timer (a rate limiter's next slot) was due
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -165,6 +174,7 @@ async function benchOnce(total: number, storeKind: string) {
     },
   });
   clearInterval(timer);
+  clearInterval(liveTimer);
   loop.disable();
   sample();
   const stats = await fakes.stats();
@@ -201,6 +211,7 @@ async function benchOnce(total: number, storeKind: string) {
     seconds: Number((summary.durationMs / 1000).toFixed(1)),
     peakRssMB: Math.round(peak.rss / 1e6),
     storeOpenRssMB: Math.round(opening.rss / 1e6),
+    ...(gc ? { liveHeapMB: Math.round(live.max / 1e6) } : {}),
     peakHeapMB: Math.round(peak.heap / 1e6),
     eventLoopDelayMs: {
       p50: Math.round(loop.percentile(50) / 1e6),
@@ -215,7 +226,16 @@ async function benchOnce(total: number, storeKind: string) {
 async function inChild(total: number, storeKind: string): Promise<Awaited<ReturnType<typeof benchOnce>>> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', String(total), '--store', storeKind],
+    [
+      '--import',
+      'tsx',
+      ...(process.argv.includes('--live-heap') ? ['--expose-gc'] : []),
+      fileURLToPath(import.meta.url),
+      '--one',
+      String(total),
+      '--store',
+      storeKind,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -243,6 +263,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${total} tenants: ${r.status} in ${r.seconds} s, peak RSS during the sync ${r.peakRssMB} MB ` +
         `(opening the store ${r.storeOpenRssMB} MB), peak heap ${r.peakHeapMB} MB, ` +
+        (r.liveHeapMB !== undefined ? `live heap after full GCs at most ${r.liveHeapMB} MB, ` : '') +
         `event-loop delay p50/p99/max ${r.eventLoopDelayMs.p50}/${r.eventLoopDelayMs.p99}/${r.eventLoopDelayMs.max} ms\n`,
     );
     for (const c of r.clouds) {
