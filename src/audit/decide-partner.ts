@@ -12,6 +12,7 @@ import {
   type ChannelPartyMatch,
   type EntityIndex,
   type MatchResult,
+  type MatcherPool,
   type TenantDecision,
 } from '../resolve/index.ts';
 import {
@@ -41,6 +42,8 @@ export interface PartnerDecideContext {
   loaded: LoadedOwnership;
   policy: LoadedPolicy;
   index: EntityIndex;
+  /** matches the tenants of a batch (on worker threads over the same index) */
+  matcher: MatcherPool;
   determinations: readonly Determination[];
   /** ISO-8601 */
   now: string;
@@ -171,14 +174,10 @@ async function decideBatch(
   // 1. Matches, for the tenant and for every channel party that stands behind it.
   const matched = [];
   const needed = new Set<string>();
-  for (const tenant of tenants) {
+  const owns = await ctx.matcher.matchMany(tenants);
+  for (const [i, tenant] of tenants.entries()) {
     const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
-    const own = applyMatchDeterminations(
-      subject,
-      matchTenant(ctx.index, tenant),
-      ctx.determinations,
-      dctx(ctx),
-    ).match;
+    const own = applyMatchDeterminations(subject, owns[i]!, ctx.determinations, dctx(ctx)).match;
     const parties: ChannelPartyMatch[] = [];
     for (const link of channelParties(tenant)) {
       parties.push({

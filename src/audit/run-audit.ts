@@ -8,7 +8,12 @@ import { basename, join } from 'node:path';
 import { CLOUDS, type Cloud } from '../adapter.ts';
 import { fileSha256, loadOwnership } from '../ownership/load.ts';
 import type { SigningKey, SnapshotRef } from '../report/index.ts';
-import { createEntityIndex, type EntityIndex } from '../resolve/index.ts';
+import {
+  createEntityIndex,
+  createMatcherPool,
+  type EntityIndex,
+  type MatcherPool,
+} from '../resolve/index.ts';
 import { closeStaleReviewItems, loadDeterminations } from '../review/index.ts';
 import { refreshStatistics } from '../store/index.ts';
 import { runSync } from '../sync/run-sync.ts';
@@ -72,6 +77,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
     ]);
 
   const spills = new Map<Cloud, ExceptionSpill>();
+  let matcher: MatcherPool | undefined;
   try {
     const sync = o.adapters
       ? await stage('sync', () =>
@@ -109,6 +115,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
     const index: EntityIndex = await stage('index', () =>
       createEntityIndex(loaded.graph.describedEntities()),
     );
+    // matcher threads attach to the index (shared, not copied) while the rest is read
+    const pool = createMatcherPool(index);
+    matcher = pool;
     await analysed;
     const determinations = await loadDeterminations(o.db);
     const now = o.clock();
@@ -130,6 +139,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
           loaded,
           policy: o.policy,
           index,
+          matcher: pool,
           determinations,
           now: now.toISOString(),
           period: o.period,
@@ -238,6 +248,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
     await finish('failed').catch(() => {});
     throw err;
   } finally {
+    await matcher?.close();
     for (const spill of spills.values()) await spill.remove().catch(() => {});
   }
 }
