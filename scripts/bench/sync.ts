@@ -175,6 +175,13 @@ async function benchOnce(total: number, storeKind: string) {
   });
   clearInterval(timer);
   clearInterval(liveTimer);
+  // CG_HEAP_SNAPSHOT=DIR: what the process still holds once the run is over, to compare across sizes
+  if (process.env['CG_HEAP_SNAPSHOT']) {
+    (globalThis as { gc?: () => void }).gc?.();
+    (await import('node:v8')).writeHeapSnapshot(
+      `${process.env['CG_HEAP_SNAPSHOT']}/sync-${total}.heapsnapshot`,
+    );
+  }
   loop.disable();
   sample();
   const stats = await fakes.stats();
