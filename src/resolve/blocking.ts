@@ -69,9 +69,12 @@ function countryAdjust(s: Scan, countrySet: number): number {
   return f === COUNTRY_MATCH ? COUNTRY_BONUS : f === COUNTRY_CONFLICT ? -COUNTRY_PENALTY : 0;
 }
 
-/** pre-score of the record at `row`; -Infinity when it holds one of the tokens scan[0 .. scanned) */
-function preScore(s: Scan, row: number, scanned: number): number {
-  const { rec, recF, entCountrySet } = s.A;
+/**
+ * pre-score of the record at `row`, whose entity has country set `country` (from the posting when
+ * it fits: one cache miss fewer); -Infinity when it holds one of the tokens scan[0 .. scanned)
+ */
+function preScore(s: Scan, row: number, scanned: number, country: number): number {
+  const { rec, recF } = s.A;
   const { mt, mc, mq, scan } = s;
   let shared = 0;
   let used = 0;
@@ -88,10 +91,7 @@ function preScore(s: Scan, row: number, scanned: number): number {
       break;
     }
   }
-  return (
-    (2 * shared) / (s.qWeight + recF[row + REC_WEIGHT]!) +
-    countryAdjust(s, entCountrySet[rec[row + REC_ENTITY]!]!)
-  );
+  return (2 * shared) / (s.qWeight + recF[row + REC_WEIGHT]!) + countryAdjust(s, country);
 }
 
 /** at equal pre-scores: by entity-id hash, then id, then the name's place in its entity */
@@ -131,16 +131,21 @@ function offer(s: Scan, row: number, score: number): void {
   s.count++;
 }
 
-// Scratch for one posting list (at most MAX_POSTINGS long): bounds, and sort keys packing the
-// bound (rounded up) above the posting's place, so one native sort orders best bound first.
+// Scratch for one posting list (at most MAX_POSTINGS long): bounds, and the places of the postings
+// kept, grouped by their bound in buckets of 1/BUCKET_STEPS (a counting sort: reading the records
+// best bucket first is what lets the scan stop early; the order inside a bucket does not matter,
+// since the best MAX_SCORED are the same whatever order they are offered in).
 const BOUND = new Float64Array(MAX_POSTINGS);
-const ORDER = new Uint32Array(MAX_POSTINGS);
-const PLACE_BITS = 13; // 2^13 > MAX_POSTINGS
-const BOUND_STEPS = 1 << 16;
-const BOUND_TOP = (1 << 18) - 1; // bounds lie in [-COUNTRY_PENALTY, 2 + COUNTRY_BONUS]
+const PLACE = new Uint16Array(MAX_POSTINGS);
+const BUCKET = new Uint16Array(MAX_POSTINGS);
+const ORDER = new Uint16Array(MAX_POSTINGS);
+const BUCKET_STEPS = 200;
+const BUCKET_FLOOR = -0.25; // bounds lie in [-COUNTRY_PENALTY, 2 + COUNTRY_BONUS], typo credit aside
+const BUCKETS = 512; // the last holds every bound above the others
+const BUCKET_START = new Int32Array(BUCKETS + 1);
 
 function scanPostings(s: Scan, k: number, scannedBits: number): void {
-  const { postStart, postList, postWord } = s.A;
+  const { postStart, postList, postWord, entCountrySet, rec } = s.A;
   const { mc, bits } = s;
   const tid = s.scan[k]!;
   const first = postStart[tid]!;
@@ -148,6 +153,7 @@ function scanPostings(s: Scan, k: number, scannedBits: number): void {
   // Pass 1, over the postings alone: a bound per record (every entry whose signature bit the
   // record has, its weight rounded down, the best its country can do); keep those that could enter.
   let kept = 0;
+  const starts = BUCKET_START.fill(0);
   for (let p = first; p < end; p++) {
     const word = postWord[p]!;
     let sharedBound = 0;
@@ -159,23 +165,33 @@ function scanPostings(s: Scan, k: number, scannedBits: number): void {
     if (s.count === MAX_SCORED && bound < s.topS[MAX_SCORED - 1]!) continue;
     const place = p - first;
     BOUND[place] = bound;
-    const up = Math.min(BOUND_TOP, Math.ceil((bound + 0.25) * BOUND_STEPS));
-    ORDER[kept++] = ((BOUND_TOP - up) << PLACE_BITS) | place;
+    // buckets numbered from the top, so that the counting sort puts the best first
+    const b =
+      BUCKETS - 1 - Math.max(0, Math.min(BUCKETS - 1, Math.floor((bound - BUCKET_FLOOR) * BUCKET_STEPS)));
+    PLACE[kept] = place;
+    BUCKET[kept++] = b;
+    starts[b + 1]!++;
   }
-  // Pass 2, best bound first: read records until the bound falls below the list's last score.
-  const order = ORDER.subarray(0, kept).sort();
+  for (let b = 0; b < BUCKETS; b++) starts[b + 1]! += starts[b]!;
+  for (let i = 0; i < kept; i++) ORDER[starts[BUCKET[i]!]!++] = PLACE[i]!;
+  // Pass 2, best bucket first: read records until the bucket's top falls below the list's last score.
+  // (starts[b] is now where bucket b ends.)
+  let b = 0;
   for (let i = 0; i < kept; i++) {
-    const place = order[i]! & ((1 << PLACE_BITS) - 1);
+    while (starts[b]! <= i) b++;
+    const place = ORDER[i]!;
     if (s.count === MAX_SCORED && BOUND[place]! < s.topS[MAX_SCORED - 1]!) {
-      // keys are ordered by the bound rounded up: stop once that, too, is below
-      if ((BOUND_TOP - (order[i]! >>> PLACE_BITS)) / BOUND_STEPS - 0.25 < s.topS[MAX_SCORED - 1]!) break;
+      // (a hair above the bucket's top: rounding must not stop the scan at a bound that could enter)
+      if (b > 0 && (BUCKETS - b) / BUCKET_STEPS + BUCKET_FLOOR + 1e-9 < s.topS[MAX_SCORED - 1]!) break;
       continue;
     }
     const p = first + place;
     const row = postList[p]!;
     // a name holding the token twice is listed twice, side by side
     if (p > first && postList[p - 1] === row) continue;
-    const score = preScore(s, row, postWord[p]! & scannedBits ? k : 0);
+    const code = postingCountry(postWord[p]!);
+    const country = code === COUNTRY_OVERFLOW ? entCountrySet[rec[row + REC_ENTITY]!]! : code;
+    const score = preScore(s, row, postWord[p]! & scannedBits ? k : 0, country);
     if (score !== -Infinity) offer(s, row, score);
   }
 }
@@ -255,7 +271,8 @@ export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typ
     const row = A.nameStart[n]!;
     if (out.some((o) => o.row === row)) continue;
     const ent = A.rec[row + REC_ENTITY]!;
-    out.push({ row, score: preScore(s, row, 0), ent, rank: A.rec[row + REC_RANK]! >>> 0 });
+    const score = preScore(s, row, 0, A.entCountrySet[ent]!);
+    out.push({ row, score, ent, rank: A.rec[row + REC_RANK]! >>> 0 });
   }
   out.sort(
     (a, b) =>
