@@ -13,6 +13,7 @@ import {
   type StatementStore,
 } from './store.ts';
 import { int32Column, uint8Column } from './growable.ts';
+import { solveOrder } from './solve-order.ts';
 import type { GraphNote } from './types.ts';
 
 /** Reasons of unspecified interested parties that are not parties of unknown origin. */
@@ -155,6 +156,9 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
   const nodeConflict = new Uint8Array(n);
   const nodeProfile = new Int32Array(n);
   const nodeListed = new Uint8Array(n);
+  // names in node order: a decision shows one, and reading them in the statements' order would
+  // jump about memory once per decision
+  const nodeName: Array<string | undefined> = [];
   const partyNode = new Int32Array(partySlots).fill(-1);
   const relPseudo = new Int32Array(R).fill(-1);
   for (let node = 0; node < n; node++) {
@@ -164,6 +168,7 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
       nodeKind[node] = KIND_UNSPECIFIED;
       nodeStmt[node] = r;
       relPseudo[r] = node;
+      nodeName.push(undefined);
       continue;
     }
     const slot = s.partyIds.get(id);
@@ -175,7 +180,11 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
       nodeStmt[node] = w;
       nodeProfile[node] = s.psProfile.data[w]!;
       nodeListed[node] = s.psListed.data[w] === 2 ? 1 : 0;
-    } else nodeKind[node] = KIND_UNDESCRIBED;
+      nodeName.push(s.psName[w]);
+    } else {
+      nodeKind[node] = KIND_UNDESCRIBED;
+      nodeName.push(undefined);
+    }
   }
 
   // In-force relationships grouped by subject (counting sort), then by holder and record id.
@@ -243,6 +252,7 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
   return new CompactGraph(s, {
     asOf,
     nodeIds: ids,
+    nodeName,
     nodeKind,
     nodeStmt,
     nodeConflict,
@@ -260,6 +270,7 @@ export function buildGraph(s: StatementStore, asOf: string): CompactGraph {
     nodeProfile,
     nodeListed,
     subjStart,
+    solveOrder: solveOrder(n, subjStart, relHolder, relFlags, REL_DORMANT),
     notes,
   });
 }

@@ -1,8 +1,6 @@
 // Scratch columns for one subject's raw stakes during compile: reused from subject to subject,
 // grown when a subject has many holders, so compiling allocates nothing per stake.
-
-/** the stand-in bit of an edge's flags (E_STANDIN in compile.ts, which imports this file) */
-const E_STANDIN_BIT = 4;
+import { E_STANDIN } from './compiled-bits.ts';
 
 export class Scratch {
   holder = new Int32Array(64);
@@ -58,7 +56,7 @@ export class Scratch {
     const count = this.count;
     for (let i = 0; i < count; i++) {
       order[i] = i;
-      key[i] = (this.slot[i]! * nodeCount + this.holder[i]!) * 2 + (this.flags[i]! & E_STANDIN_BIT ? 1 : 0);
+      key[i] = (this.slot[i]! * nodeCount + this.holder[i]!) * 2 + (this.flags[i]! & E_STANDIN ? 1 : 0);
     }
     if (count > 24) order.subarray(0, count).sort((a, b) => key[a]! - key[b]! || a - b);
     else

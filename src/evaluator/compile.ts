@@ -5,28 +5,43 @@ import { REL_LINK, REL_NO_INTERESTS, type CompactGraph } from './graph.ts';
 import { ROLE_OWN, ROLE_RESTRICT, type PolicyContext } from './policy-context.ts';
 import { DOI_INDIRECT, SH_HI_OPEN, SH_INVALID, SH_LO_OPEN } from './store.ts';
 import { Scratch } from './compile-scratch.ts';
+import { MAX_SIMPLE_SLOTS, SimpleCompiler } from './compile-simple.ts';
+import { int32Column, type Column } from './growable.ts';
 import { FULL } from './units.ts';
 
-export const E_LO_OPEN = 1;
-export const E_HI_OPEN = 2;
-export const E_STANDIN = 4;
-/** ints per ownership edge in `Compiled.e`: holder, lower bound, upper bound, flags | slot << 8 */
-export const E_STRIDE = 4;
+import {
+  C_INDICATE,
+  C_RESTRICT,
+  E_HI_OPEN,
+  E_LO_OPEN,
+  E_STANDIN,
+  E_STRIDE,
+  F_CONFLICT,
+  F_INCONSISTENT,
+  F_INVALID,
+  F_REMAINDER,
+  F_ROOT,
+  F_SELF,
+  F_UNKNOWN,
+  F_UNKNOWN_UP,
+} from './compiled-bits.ts';
 
-export const C_RESTRICT = 1;
-export const C_INDICATE = 2;
-
-export const F_ROOT = 1;
-/** of unknown origin (whatever the policy makes of it) */
-export const F_UNKNOWN = 2;
-/** of unknown origin and counted as possibly restricted (unidentifiedOwners: review) */
-export const F_UNKNOWN_UP = 4;
-/** has an unaccounted remainder that may be restricted */
-export const F_REMAINDER = 8;
-export const F_INVALID = 16;
-export const F_INCONSISTENT = 32;
-export const F_SELF = 64;
-export const F_CONFLICT = 128;
+export {
+  C_INDICATE,
+  C_RESTRICT,
+  E_HI_OPEN,
+  E_LO_OPEN,
+  E_STANDIN,
+  E_STRIDE,
+  F_CONFLICT,
+  F_INCONSISTENT,
+  F_INVALID,
+  F_REMAINDER,
+  F_ROOT,
+  F_SELF,
+  F_UNKNOWN,
+  F_UNKNOWN_UP,
+};
 
 export interface Compiled {
   n: number;
@@ -51,7 +66,6 @@ export interface Compiled {
  */
 export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Array | null): Compiled {
   const g = graph;
-  const st = g.store;
   const n = nodes === null ? g.nodeCount : nodes.length;
   const local = nodes === null ? null : new Map<number, number>();
   if (nodes !== null) for (let i = 0; i < n; i++) local!.set(nodes[i]!, i);
@@ -59,8 +73,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
 
   let bound = 0;
   if (nodes === null) {
-    bound = g.relInts.length;
-    for (let r = 0; r < g.relFlags.length; r++) if (g.relFlags[r]! & REL_NO_INTERESTS) bound++;
+    bound = g.relInts.length + g.bareRelationships;
   } else
     for (let i = 0; i < n; i++) {
       const v = nodes[i]!;
@@ -73,19 +86,96 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
   const eRel = new Int32Array(bound);
   const eType = new Uint16Array(bound);
   const cStart = new Int32Array(n + 1);
-  const ctrl: number[] = []; // holder, kind, rel, type quadruples
+  const ctrl = int32Column(); // holder, kind, rel, type quadruples
   const flags = new Uint8Array(n);
-  const slotCount = ctx.slotNames.length;
-  const untyped = slotCount - 1;
+  const general = new GeneralCompiler(g, ctx, nodes, toLocal, e, eRel, eType, ctrl);
+  const simple =
+    nodes === null && ctx.slotNames.length <= MAX_SIMPLE_SLOTS
+      ? new SimpleCompiler(g, ctx, e, eRel, eType, ctrl)
+      : null;
   let m = 0;
-  const sc = new Scratch();
 
   for (let s = 0; s < n; s++) {
     const v = nodes === null ? s : nodes[s]!;
     let f = g.nodeConflict[v] ? F_CONFLICT : 0;
+    let exempt: boolean;
+    const ctrlFrom = ctrl.length;
+    const done = simple === null ? -1 : simple.compile(v, m);
+    if (done >= 0) {
+      m = done;
+      f |= simple!.flags;
+      exempt = simple!.exempt;
+    } else {
+      m = general.compile(v, m);
+      f |= general.flags;
+      exempt = general.exempt;
+    }
+    inStart[s + 1] = m;
+    cStart[s + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[s]!;
+
+    const o = ctx.origin(v);
+    if (o.root) f |= F_ROOT;
+    else if (o.unknown) f |= ctx.reviewUnknown ? F_UNKNOWN | F_UNKNOWN_UP : F_UNKNOWN;
+    const kind = g.nodeKind[v]!;
+    if (ctx.unaccountedUnknown && kind === 0 && !o.unknown && !exempt && !isListed(g, v)) f |= F_REMAINDER;
+    flags[s] = f;
+  }
+  const c = ctrl.length / 4;
+  const cHolder = new Int32Array(c);
+  const cKind = new Uint8Array(c);
+  const cRel = new Int32Array(c);
+  const cType = new Uint16Array(c);
+  const q = ctrl.data;
+  for (let i = 0; i < c; i++) {
+    cHolder[i] = q[4 * i]!;
+    cKind[i] = q[4 * i + 1]!;
+    cRel[i] = q[4 * i + 2]!;
+    cType[i] = q[4 * i + 3]!;
+  }
+  return {
+    n,
+    glob: nodes,
+    inStart,
+    e,
+    eRel,
+    eType,
+    cStart,
+    cHolder,
+    cKind,
+    cRel,
+    cType,
+    flags,
+  };
+}
+
+/** Any subject: several interests, stakes to combine by maximum, declared stand-ins. */
+class GeneralCompiler {
+  /** the subject's flags found (F_INVALID, F_INCONSISTENT, F_SELF), after `compile` */
+  flags = 0;
+  /** a subjectExemptFromDisclosure statement covers the subject */
+  exempt = false;
+  private readonly sc = new Scratch();
+
+  constructor(
+    private readonly g: CompactGraph,
+    private readonly ctx: PolicyContext,
+    private readonly nodes: Int32Array | null,
+    private readonly toLocal: (v: number) => number,
+    private readonly e: Int32Array,
+    private readonly eRel: Int32Array,
+    private readonly eType: Uint16Array,
+    private readonly ctrl: Column<Int32Array>,
+  ) {}
+
+  /** Writes subject v's edges from edge `m` on (and its control edges); returns the new count. */
+  compile(v: number, m: number): number {
+    const { g, ctx, nodes, toLocal, e, eRel, eType, ctrl, sc } = this;
+    const st = g.store;
+    const n = nodes === null ? g.nodeCount : nodes.length;
+    const untyped = ctx.slotNames.length - 1;
+    let f = 0;
     let exempt = false;
     sc.count = 0;
-    const ctrlFrom = ctrl.length;
     for (let r = g.subjStart[v]!; r < g.subjStart[v + 1]!; r++) {
       const h = g.relHolder[r]!;
       if (h < 0) {
@@ -114,7 +204,12 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
             const ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0) | standIn;
             sc.push(hl, ctx.slot[t]!, g.intLo[k]!, g.intHi[k]!, ef, r, t);
           }
-        } else if (role !== 0) ctrl.push(hl, role === ROLE_RESTRICT ? C_RESTRICT : C_INDICATE, r, t);
+        } else if (role !== 0) {
+          ctrl.push(hl);
+          ctrl.push(role === ROLE_RESTRICT ? C_RESTRICT : C_INDICATE);
+          ctrl.push(r);
+          ctrl.push(t);
+        }
       }
     }
     // combine by maximum per (slot, holder, stand-in); the representative states the largest lower bound
@@ -170,41 +265,10 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
       }
       if (sum > FULL || (sum === FULL && open)) f |= F_INCONSISTENT;
     }
-    inStart[s + 1] = m;
-    cStart[s + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[s]!;
-
-    const o = ctx.origin(v);
-    if (o.root) f |= F_ROOT;
-    else if (o.unknown) f |= ctx.reviewUnknown ? F_UNKNOWN | F_UNKNOWN_UP : F_UNKNOWN;
-    const kind = g.nodeKind[v]!;
-    if (ctx.unaccountedUnknown && kind === 0 && !o.unknown && !exempt && !isListed(g, v)) f |= F_REMAINDER;
-    flags[s] = f;
+    this.flags = f;
+    this.exempt = exempt;
+    return m;
   }
-  const c = ctrl.length / 4;
-  const cHolder = new Int32Array(c);
-  const cKind = new Uint8Array(c);
-  const cRel = new Int32Array(c);
-  const cType = new Uint16Array(c);
-  for (let i = 0; i < c; i++) {
-    cHolder[i] = ctrl[4 * i]!;
-    cKind[i] = ctrl[4 * i + 1]!;
-    cRel[i] = ctrl[4 * i + 2]!;
-    cType[i] = ctrl[4 * i + 3]!;
-  }
-  return {
-    n,
-    glob: nodes,
-    inStart,
-    e,
-    eRel,
-    eType,
-    cStart,
-    cHolder,
-    cKind,
-    cRel,
-    cType,
-    flags,
-  };
 }
 
 function isListed(g: CompactGraph, v: number): boolean {

@@ -12,7 +12,7 @@ import {
   type Compiled,
 } from './compile.ts';
 import type { CompactGraph } from './graph.ts';
-import { witnessPaths } from './paths.ts';
+import type { PathSearch } from './paths.ts';
 import type { PolicyContext } from './policy-context.ts';
 import type { SolveState } from './solve.ts';
 import { PARTY_KINDS } from './store.ts';
@@ -25,6 +25,8 @@ export interface DecideContext {
   c: Compiled;
   res: SolveState;
   loaded: LoadedPolicy;
+  /** witness paths over this solve */
+  search: PathSearch;
 }
 
 const percent = (units: number) => units / UNITS_PER_PERCENT;
@@ -100,7 +102,7 @@ export function decide(d: DecideContext, v: number): Decision {
   const reached = Math.max(res.cHi(v), res.hi(v)) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
   let paths: WitnessPath[] = [];
   if (decision !== 'allowed' || reached) {
-    const w = witnessPaths(d, v);
+    const w = d.search.run(v);
     paths = w.paths;
     if (w.truncated) reasons.push('paths-truncated');
   }

@@ -14,10 +14,12 @@ import {
 } from './compile.ts';
 import { decide } from './decide.ts';
 import { CompactGraph } from './graph.ts';
+import { PathSearch } from './paths.ts';
 import { PolicyContext } from './policy-context.ts';
 import { components, type Components } from './scc.ts';
 import { SolveState, Solver } from './solve.ts';
-import { sweep } from './sweep.ts';
+import { solveWhole } from './solve-in-order.ts';
+import type { SolveOrder } from './solve-order.ts';
 import type { Decision, EvaluateOptions, OwnershipGraph } from './types.ts';
 import { notInGraphDecision } from './absent.ts';
 
@@ -51,20 +53,18 @@ interface Solved {
   largest: number;
 }
 
-/** One solve over every node, fused with finding the components. */
-function solveOnce(c: Compiled, ctx: PolicyContext): Solved {
-  const res = new SolveState(c.n);
-  const spec = { rootMask: null, source: -1, single: false };
-  return { res, ...sweep(c, res, new Solver(c, ctx.threshold, res, spec)) };
+/** One solve over every node (see solveWhole). */
+function solveOnce(c: Compiled, ctx: PolicyContext, order: SolveOrder | null): Solved {
+  return solveWhole(c, ctx.threshold, order);
 }
 
-function solveAll(c: Compiled, ctx: PolicyContext): Solved {
-  if (ctx.policy.aggregation === 'all') return solveOnce(c, ctx);
+function solveAll(c: Compiled, ctx: PolicyContext, order: SolveOrder | null): Solved {
+  if (ctx.policy.aggregation === 'all') return solveOnce(c, ctx, order);
   const cs = components(c.n, c.inStart, c.e, c.cStart, c.cHolder, E_STRIDE);
   let largest = 0;
   for (let i = 0; i < cs.count; i++) largest = Math.max(largest, cs.start[i + 1]! - cs.start[i]!);
   const res = solveEach(c, cs, ctx);
-  return res === null ? solveOnce(c, ctx) : { res, count: cs.count, largest };
+  return res === null ? solveOnce(c, ctx, order) : { res, count: cs.count, largest };
 }
 
 /** Aggregation per-region or none: several solves over `cs`, merged (null: one solve will do). */
@@ -139,7 +139,7 @@ function solveEach(c: Compiled, cs: Components, ctx: PolicyContext): SolveState 
 
 function solve(g: CompactGraph, ctx: PolicyContext, nodes: Int32Array | null) {
   const c = compile(g, ctx, nodes);
-  return { c, ...solveAll(c, ctx) };
+  return { c, ...solveAll(c, ctx, nodes === null ? g.solveOrder : null) };
 }
 
 /** Steps 2-6 over the whole graph without building decisions (the benchmark's core timing). */
@@ -177,7 +177,7 @@ export function evaluateEach(
   }
   const { c, res } = solve(g, ctx, nodes);
   res.attach(c); // witness paths read node data from the records
-  const d = { graph: g, ctx, c, res, loaded: policy };
+  const d = { graph: g, ctx, c, res, loaded: policy, search: new PathSearch({ graph: g, ctx, c, res }) };
   if (targets === null) {
     for (let v = 0; v < c.n; v++) if (g.isDecisionNode(v)) onDecision(decide(d, v));
     return;

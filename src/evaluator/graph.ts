@@ -18,6 +18,7 @@ import {
   type StatementStore,
   isPersonKind,
 } from './store.ts';
+import type { SolveOrder } from './solve-order.ts';
 import type { GraphNote, HolderView, OwnershipGraph } from './types.ts';
 import { UNITS_PER_PERCENT } from './units.ts';
 
@@ -32,6 +33,8 @@ export const REL_DORMANT = 8;
 export interface GraphColumns {
   asOf: string;
   nodeIds: string[];
+  /** the name of each described party (the statement in force) */
+  nodeName: Array<string | undefined>;
   nodeKind: Uint8Array;
   /** party statement in force (described parties), relationship index (unspecified), else -1 */
   nodeStmt: Int32Array;
@@ -53,6 +56,8 @@ export interface GraphColumns {
   nodeProfile: Int32Array;
   nodeListed: Uint8Array;
   subjStart: Int32Array;
+  /** holders first, for solving the whole graph under any policy */
+  solveOrder: SolveOrder;
   notes: GraphNote[];
 }
 
@@ -60,8 +65,11 @@ export class CompactGraph implements OwnershipGraph {
   readonly asOf: string;
   readonly partyCount: number;
   readonly relationshipCount: number;
+  /** relationships stated with no interests at all (REL_NO_INTERESTS) */
+  readonly bareRelationships: number;
   readonly notes: ReadonlyArray<GraphNote>;
   readonly nodeIds: string[];
+  readonly nodeName: Array<string | undefined>;
   readonly nodeKind: Uint8Array;
   readonly nodeStmt: Int32Array;
   readonly nodeConflict: Uint8Array;
@@ -79,6 +87,7 @@ export class CompactGraph implements OwnershipGraph {
   readonly nodeProfile: Int32Array;
   readonly nodeListed: Uint8Array;
   readonly subjStart: Int32Array;
+  readonly solveOrder: SolveOrder;
 
   constructor(
     readonly store: StatementStore,
@@ -86,6 +95,7 @@ export class CompactGraph implements OwnershipGraph {
   ) {
     this.asOf = c.asOf;
     this.nodeIds = c.nodeIds;
+    this.nodeName = c.nodeName;
     this.nodeKind = c.nodeKind;
     this.nodeStmt = c.nodeStmt;
     this.nodeConflict = c.nodeConflict;
@@ -103,11 +113,17 @@ export class CompactGraph implements OwnershipGraph {
     this.nodeProfile = c.nodeProfile;
     this.nodeListed = c.nodeListed;
     this.subjStart = c.subjStart;
+    this.solveOrder = c.solveOrder;
     this.notes = c.notes;
     this.partyCount = c.nodeIds.length;
     let live = 0;
-    for (let r = 0; r < c.relFlags.length; r++) if (!(c.relFlags[r]! & REL_DORMANT)) live++;
+    let bare = 0;
+    for (let r = 0; r < c.relFlags.length; r++) {
+      if (!(c.relFlags[r]! & REL_DORMANT)) live++;
+      if (c.relFlags[r]! & REL_NO_INTERESTS) bare++;
+    }
     this.relationshipCount = live;
+    this.bareRelationships = bare;
   }
 
   get nodeCount(): number {
@@ -180,9 +196,7 @@ export class CompactGraph implements OwnershipGraph {
 
   /** The name a decision shows, if any. */
   nameOfNode(node: number): string | undefined {
-    const k = this.nodeKind[node]!;
-    if (k === KIND_UNDESCRIBED || k === KIND_UNSPECIFIED) return undefined;
-    return this.store.psName[this.nodeStmt[node]!];
+    return this.nodeName[node];
   }
 
   relationshipId(rel: number): string {

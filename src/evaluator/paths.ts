@@ -14,63 +14,6 @@ export const MAX_PATHS = 5;
 const MAX_POPS = 32;
 const MAX_DEPTH = 32;
 
-interface Partial {
-  node: number;
-  parent: Partial | null;
-  /** the edge from `node` (holder) to parent.node (subject): ownership edge, or ~control edge */
-  edge: number;
-  strength: number;
-  depth: number;
-  seq: number;
-}
-
-const before = (a: Partial, b: Partial) =>
-  a.strength > b.strength ||
-  (a.strength === b.strength && (a.depth < b.depth || (a.depth === b.depth && a.seq < b.seq)));
-
-/**
- * The partial paths still to pop, best last. The search pops at most MAX_POPS times, so only the
- * best (MAX_POPS - pops so far) can ever be popped: worse ones are dropped on arrival (that it
- * dropped any is remembered, for `truncated`). Pops come in the order a full heap would give.
- */
-class Frontier {
-  private readonly items: Partial[] = [];
-  /** something was dropped: the full frontier is not empty */
-  dropped = false;
-  get size(): number {
-    return this.items.length;
-  }
-  /** Whether a path of this strength and depth, met now, could still be popped. */
-  admits(strength: number, depth: number, room: number): boolean {
-    const a = this.items;
-    if (a.length < room) return true;
-    const worst = a[0];
-    // a newcomer loses every tie on the order met
-    return (
-      worst !== undefined &&
-      (strength > worst.strength || (strength === worst.strength && depth < worst.depth))
-    );
-  }
-  /** Adds x (admitted), dropping the worst when `room` is reached. */
-  push(x: Partial, room: number): void {
-    const a = this.items;
-    if (a.length >= room) {
-      a.shift();
-      this.dropped = true;
-    }
-    let i = a.length;
-    a.push(x);
-    while (i > 0 && before(a[i - 1]!, x)) {
-      a[i] = a[i - 1]!;
-      i--;
-    }
-    a[i] = x;
-  }
-  pop(): Partial {
-    return this.items.pop()!;
-  }
-}
-
 export interface PathContext {
   graph: CompactGraph;
   ctx: PolicyContext;
@@ -89,97 +32,195 @@ function sourceReason(p: PathContext, v: number, f: number): string | undefined 
   return undefined;
 }
 
-/** Could this holder pass anything restricted on? */
-function tainted(p: PathContext, h: number): boolean {
-  const { res } = p;
-  return res.inP(h) || res.hi(h) > 0 || (res.flags(h) & F_ROOT) !== 0;
-}
+/**
+ * The search, reused from subject to subject (one per evaluation): partial paths live in typed
+ * columns, numbered in the order met (that number breaks the last ties), so a search allocates
+ * nothing but the paths it returns.
+ */
+export class PathSearch {
+  // partial paths: the node reached, the partial it extends (-1: none), the edge from `node`
+  // (holder) to the parent's node (subject) -- ownership edge, or ~control edge -- the product of
+  // the hops' upper stakes, and the number of hops
+  private node = new Int32Array(64);
+  private parent = new Int32Array(64);
+  private edge = new Int32Array(64);
+  private strength = new Float64Array(64);
+  private depth = new Int32Array(64);
+  private count = 0;
+  /**
+   * The partials still to pop, best last. The search pops at most MAX_POPS times, so only the
+   * best (MAX_POPS - pops so far) can ever be popped: worse ones are dropped on arrival (that it
+   * dropped any is remembered, for `truncated`). Pops come in the order a full heap would give.
+   */
+  private readonly items = new Int32Array(MAX_POPS + 1);
+  private size = 0;
+  private dropped = false;
 
-function onPath(x: Partial, v: number): boolean {
-  for (let y: Partial | null = x; y !== null; y = y.parent) if (y.node === v) return true;
-  return false;
+  constructor(private readonly p: PathContext) {}
+
+  private add(node: number, parent: number, edge: number, strength: number, depth: number): number {
+    if (this.count === this.node.length) this.grow();
+    const x = this.count++;
+    this.node[x] = node;
+    this.parent[x] = parent;
+    this.edge[x] = edge;
+    this.strength[x] = strength;
+    this.depth[x] = depth;
+    return x;
+  }
+
+  private grow(): void {
+    const m = 2 * this.node.length;
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(m);
+      b.set(a);
+      return b;
+    };
+    this.node = i32(this.node);
+    this.parent = i32(this.parent);
+    this.edge = i32(this.edge);
+    this.depth = i32(this.depth);
+    const f = new Float64Array(m);
+    f.set(this.strength);
+    this.strength = f;
+  }
+
+  /** Partial a comes before partial b (stronger, then shorter, then met earlier). */
+  private before(a: number, b: number): boolean {
+    const sa = this.strength[a]!;
+    const sb = this.strength[b]!;
+    return (
+      sa > sb ||
+      (sa === sb && (this.depth[a]! < this.depth[b]! || (this.depth[a] === this.depth[b] && a < b)))
+    );
+  }
+
+  /** Whether a partial of this strength and depth, met now, could still be popped. */
+  private admits(strength: number, depth: number, room: number): boolean {
+    if (this.size < room) return true;
+    if (this.size === 0) return false;
+    // a newcomer loses every tie on the order met
+    const worst = this.items[0]!;
+    const s = this.strength[worst]!;
+    return strength > s || (strength === s && depth < this.depth[worst]!);
+  }
+
+  /** Adds partial x (admitted), dropping the worst when `room` is reached. */
+  private push(x: number, room: number): void {
+    const items = this.items;
+    if (this.size >= room) {
+      items.copyWithin(0, 1, this.size);
+      this.size--;
+      this.dropped = true;
+    }
+    let i = this.size++;
+    while (i > 0 && this.before(items[i - 1]!, x)) {
+      items[i] = items[i - 1]!;
+      i--;
+    }
+    items[i] = x;
+  }
+
+  /** Could this holder pass anything restricted on? (its solve record: one cache line) */
+  private tainted(h: number): boolean {
+    const { res } = this.p;
+    return res.inP(h) || res.hi(h) > 0 || (res.flags(h) & F_ROOT) !== 0;
+  }
+
+  private onPath(x: number, v: number): boolean {
+    for (let y = x; y !== -1; y = this.parent[y]!) if (this.node[y] === v) return true;
+    return false;
+  }
+
+  run(start: number): { paths: WitnessPath[]; truncated: boolean } {
+    // node data from the solve's records (one cache line per node; see solve.ts)
+    const { c, res } = this.p;
+    const e = c.e;
+    const paths: WitnessPath[] = [];
+    this.count = 0;
+    this.size = 0;
+    this.dropped = false;
+    this.push(this.add(start, -1, 0, 1, 0), MAX_POPS);
+    let pops = 0;
+    while (this.size > 0 || this.dropped) {
+      if (pops++ >= MAX_POPS) return { paths, truncated: true };
+      const x = this.items[--this.size]!;
+      const room = MAX_POPS - pops;
+      const v = this.node[x]!;
+      const f = res.flags(v);
+      const reason = sourceReason(this.p, v, f);
+      if (reason !== undefined) {
+        if (paths.length === MAX_PATHS) return { paths, truncated: true };
+        paths.push({ root: this.p.graph.nodeIds[globalOf(c, v)]!, rootReason: reason, hops: this.hopsOf(x) });
+        if (f & F_ROOT) continue; // a root is restricted by itself: nothing above matters
+      }
+      const xDepth = this.depth[x]!;
+      if (xDepth >= MAX_DEPTH) continue;
+      const depth = xDepth + 1;
+      const xStrength = this.strength[x]!;
+      for (let k = res.edgeStart(v), end = res.edgeStart(v + 1); k < end; k++) {
+        const h = e[k * E_STRIDE]!;
+        const hi = e[k * E_STRIDE + 2]!;
+        if (hi === 0) continue;
+        const strength = (xStrength * hi) / FULL;
+        if (!this.admits(strength, depth, room)) {
+          // it could never be popped; a full heap would still hold it (the order met only orders those kept)
+          if (!this.dropped && this.tainted(h) && !this.onPath(x, h)) this.dropped = true;
+          continue;
+        }
+        if (!this.tainted(h) || this.onPath(x, h)) continue;
+        this.push(this.add(h, x, k, strength, depth), room);
+      }
+      for (let k = res.controlStart(v), end = res.controlStart(v + 1); k < end; k++) {
+        const h = c.cHolder[k]!;
+        if (!this.tainted(h) || this.onPath(x, h)) continue;
+        if (this.admits(xStrength, depth, room)) this.push(this.add(h, x, ~k, xStrength, depth), room);
+        else this.dropped = true;
+      }
+    }
+    return { paths, truncated: false };
+  }
+
+  private hopsOf(top: number): WitnessHop[] {
+    const { graph: g, c } = this.p;
+    const hops: WitnessHop[] = [];
+    for (let x = top; this.parent[x]! !== -1; x = this.parent[x]!) {
+      const holder = g.nodeIds[globalOf(c, this.node[x]!)]!;
+      const subject = g.nodeIds[globalOf(c, this.node[this.parent[x]!]!)]!;
+      let rel: number;
+      let type: number;
+      let share: ShareView;
+      const edge = this.edge[x]!;
+      if (edge >= 0) {
+        const k = edge;
+        rel = c.eRel[k]!;
+        type = c.eType[k]!;
+        share = { min: percent(c.e[k * E_STRIDE + 1]!), max: percent(c.e[k * E_STRIDE + 2]!) };
+        if (c.e[k * E_STRIDE + 3]! & E_LO_OPEN) share.minOpen = true;
+        if (c.e[k * E_STRIDE + 3]! & E_HI_OPEN) share.maxOpen = true;
+      } else {
+        const k = ~edge;
+        rel = c.cRel[k]!;
+        type = c.cType[k]!;
+        share = { min: 0, max: 100 };
+      }
+      hops.push({
+        holder,
+        subject,
+        interestType: type === 0 ? '(none)' : g.store.typeNames[type]!,
+        share,
+        source: g.relationshipId(rel),
+        statementId: g.statementId(rel),
+      });
+    }
+    return hops.reverse();
+  }
 }
 
 export function witnessPaths(p: PathContext, start: number): { paths: WitnessPath[]; truncated: boolean } {
-  // node data from the solve's records (one cache line per node; see solve.ts)
-  const { c, res } = p;
-  const paths: WitnessPath[] = [];
-  const heap = new Frontier();
-  let seq = 0;
-  heap.push({ node: start, parent: null, edge: 0, strength: 1, depth: 0, seq: seq++ }, MAX_POPS);
-  let pops = 0;
-  while (heap.size > 0 || heap.dropped) {
-    if (pops++ >= MAX_POPS) return { paths, truncated: true };
-    const x = heap.pop();
-    const room = MAX_POPS - pops;
-    const v = x.node;
-    const f = res.flags(v);
-    const reason = sourceReason(p, v, f);
-    if (reason !== undefined) {
-      if (paths.length === MAX_PATHS) return { paths, truncated: true };
-      paths.push({ root: p.graph.nodeIds[globalOf(c, v)]!, rootReason: reason, hops: hopsOf(p, x) });
-      if (f & F_ROOT) continue; // a root is restricted by itself: nothing above matters
-    }
-    if (x.depth >= MAX_DEPTH) continue;
-    const depth = x.depth + 1;
-    for (let k = res.edgeStart(v), end = res.edgeStart(v + 1); k < end; k++) {
-      const h = c.e[k * E_STRIDE]!;
-      const hi = c.e[k * E_STRIDE + 2]!;
-      if (hi === 0) continue;
-      const strength = (x.strength * hi) / FULL;
-      if (!heap.admits(strength, depth, room)) {
-        // it could never be popped; a full heap would still hold it (`seq` only orders those kept)
-        if (!heap.dropped && tainted(p, h) && !onPath(x, h)) heap.dropped = true;
-        continue;
-      }
-      if (!tainted(p, h) || onPath(x, h)) continue;
-      heap.push({ node: h, parent: x, edge: k, strength, depth, seq: seq++ }, room);
-    }
-    for (let k = res.controlStart(v), end = res.controlStart(v + 1); k < end; k++) {
-      const h = c.cHolder[k]!;
-      if (!tainted(p, h) || onPath(x, h)) continue;
-      if (heap.admits(x.strength, depth, room))
-        heap.push({ node: h, parent: x, edge: ~k, strength: x.strength, depth, seq: seq++ }, room);
-      else heap.dropped = true;
-    }
-  }
-  return { paths, truncated: false };
+  return new PathSearch(p).run(start);
 }
 
 function percent(units: number): number {
   return units / UNITS_PER_PERCENT;
-}
-
-function hopsOf(p: PathContext, top: Partial): WitnessHop[] {
-  const { graph: g, c } = p;
-  const hops: WitnessHop[] = [];
-  for (let x: Partial = top; x.parent !== null; x = x.parent) {
-    const holder = g.nodeIds[globalOf(c, x.node)]!;
-    const subject = g.nodeIds[globalOf(c, x.parent.node)]!;
-    let rel: number;
-    let type: number;
-    let share: ShareView;
-    if (x.edge >= 0) {
-      const k = x.edge;
-      rel = c.eRel[k]!;
-      type = c.eType[k]!;
-      share = { min: percent(c.e[k * E_STRIDE + 1]!), max: percent(c.e[k * E_STRIDE + 2]!) };
-      if (c.e[k * E_STRIDE + 3]! & E_LO_OPEN) share.minOpen = true;
-      if (c.e[k * E_STRIDE + 3]! & E_HI_OPEN) share.maxOpen = true;
-    } else {
-      const k = ~x.edge;
-      rel = c.cRel[k]!;
-      type = c.cType[k]!;
-      share = { min: 0, max: 100 };
-    }
-    hops.push({
-      holder,
-      subject,
-      interestType: type === 0 ? '(none)' : g.store.typeNames[type]!,
-      share,
-      source: g.relationshipId(rel),
-      statementId: g.statementId(rel),
-    });
-  }
-  return hops.reverse();
 }

@@ -20,7 +20,7 @@ import { FULL, mulCeil, mulFloor, product, type Threshold } from './units.ts';
 
 export const LO_OPEN = 1;
 export const HI_OPEN = 2;
-const WORK_BUDGET = 100_000_000;
+export const WORK_BUDGET = 100_000_000;
 
 // Per node, a record of S_STRIDE ints (32 bytes: one cache line holds whole records), so that
 // evaluating a node or reading a holder touches one place:
@@ -43,6 +43,8 @@ export class SolveState {
   /** the records (see above), one more than nodes for the last node's edge ends */
   readonly st: Int32Array;
   private attached: Compiled | null = null;
+  /** what a prefetching pass read (kept so that its reads are not optimised away) */
+  scratch = 0;
 
   constructor(readonly n: number) {
     this.st = new Int32Array(S_STRIDE * (n + 1));
@@ -159,6 +161,8 @@ export class Solver {
     private readonly t: Threshold,
     private readonly s: SolveState,
     private readonly spec: SolveSpec,
+    /** the edge reads a cycle may take before the sound fallback (a parameter for tests) */
+    private readonly budget = WORK_BUDGET,
   ) {
     s.attach(c);
   }
@@ -238,7 +242,7 @@ export class Solver {
         tail = tail === size ? 0 : tail + 1;
         pending++;
       }
-      if (work > WORK_BUDGET) {
+      if (work > this.budget) {
         // Sound fallback: what is certain stays (lower bounds, D); the rest may be anything.
         const st = s.st;
         for (let j = a; j < b; j++) {

@@ -1,0 +1,192 @@
+// The common subject, compiled without the general path's scratch and sort: every in-force
+// relationship states one interest, no stake is a declared stand-in, and no holder states two
+// ownership stakes (so nothing combines by maximum). Its edges are then the relationships
+// themselves, grouped by type and, within a type, in holder order -- as the general path writes
+// them. Whole-graph compiles only (graph node = compiled node).
+import {
+  C_INDICATE,
+  C_RESTRICT,
+  E_HI_OPEN,
+  E_LO_OPEN,
+  E_STRIDE,
+  F_INCONSISTENT,
+  F_INVALID,
+  F_SELF,
+} from './compiled-bits.ts';
+import type { Column } from './growable.ts';
+import { REL_NO_INTERESTS, type CompactGraph } from './graph.ts';
+import { ROLE_OWN, ROLE_RESTRICT, type PolicyContext } from './policy-context.ts';
+import { DOI_INDIRECT, SH_HI_OPEN, SH_INVALID, SH_LO_OPEN } from './store.ts';
+import { FULL } from './units.ts';
+
+/** Slots are bits of a mask: a policy with more ownership types takes the general path. */
+export const MAX_SIMPLE_SLOTS = 30;
+
+export class SimpleCompiler {
+  /** the subject's flags found (F_INVALID, F_INCONSISTENT, F_SELF), after `compile` */
+  flags = 0;
+  /** a subjectExemptFromDisclosure statement covers the subject */
+  exempt = false;
+
+  constructor(
+    private readonly g: CompactGraph,
+    private readonly ctx: PolicyContext,
+    private readonly e: Int32Array,
+    private readonly eRel: Int32Array,
+    private readonly eType: Uint16Array,
+    private readonly ctrl: Column<Int32Array>,
+  ) {}
+
+  /**
+   * Writes subject v's edges from edge `m` on (and its control edges to `ctrl`); returns the new
+   * edge count, or -1 when v needs the general path (nothing written then).
+   */
+  compile(v: number, m: number): number {
+    const { g, ctx, e, eRel, eType } = this;
+    const a = g.subjStart[v]!;
+    const b = g.subjStart[v + 1]!;
+    const untyped = ctx.slotNames.length - 1;
+    // one pass writes the edges in relationship order (from `m`: the general path overwrites
+    // them if this one gives up); a subject with one ownership type needs no other
+    let f = 0;
+    let slots = 0;
+    let sum = 0;
+    let open = false;
+    let other = false; // a control interest, an exemption or a self-holding to look at
+    let prev = -1; // the holder of the last ownership stake
+    let end = m;
+    for (let r = a; r < b; r++) {
+      const h = g.relHolder[r]!;
+      if (h < 0 || h === v) {
+        other = true;
+        continue;
+      }
+      let lo = 0;
+      let hi = FULL;
+      let ef = 0;
+      let t = 0;
+      let slot = untyped;
+      if (!(g.relFlags[r]! & REL_NO_INTERESTS)) {
+        const k = g.relIntStart[r]!;
+        const count = g.relIntStart[r + 1]! - k;
+        if (count === 0) continue;
+        if (count > 1) return -1;
+        t = g.intType[k]!;
+        if (ctx.role[t] !== ROLE_OWN) {
+          other = true;
+          continue;
+        }
+        if ((g.intMeta[k]! & 3) === DOI_INDIRECT) return -1;
+        slot = ctx.slot[t]!;
+        const shape = g.intShape[k]!;
+        if (shape & SH_INVALID) f |= F_INVALID;
+        else {
+          lo = g.intLo[k]!;
+          hi = g.intHi[k]!;
+          ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0);
+        }
+      }
+      if (h === prev) return -1;
+      prev = h;
+      slots |= 1 << slot;
+      const o = end * E_STRIDE;
+      e[o] = h;
+      e[o + 1] = lo;
+      e[o + 2] = hi;
+      e[o + 3] = ef | (slot << 8);
+      eRel[end] = r;
+      eType[end] = t;
+      end++;
+      sum += lo;
+      if (ef & E_LO_OPEN) open = true;
+    }
+    if ((slots & (slots - 1)) === 0) {
+      // the 100% check of the one type
+      if (sum > FULL || (sum === FULL && open)) f |= F_INCONSISTENT;
+    } else f |= this.bySlot(v, m, slots);
+    this.exempt = false;
+    if (other) f |= this.others(v);
+    this.flags = f;
+    return end;
+  }
+
+  /**
+   * Rewrites subject v's edges from `m` on a type at a time (slots ascending), each type's
+   * holders in order; returns F_INCONSISTENT if a type's lower bounds pass 100%.
+   */
+  private bySlot(v: number, m: number, slots: number): number {
+    const { g, ctx, e, eRel, eType } = this;
+    const a = g.subjStart[v]!;
+    const b = g.subjStart[v + 1]!;
+    const untyped = ctx.slotNames.length - 1;
+    let f = 0;
+    for (let slot = 0; slots !== 0; slot++, slots >>>= 1) {
+      if (!(slots & 1)) continue;
+      let sum = 0;
+      let open = false;
+      for (let r = a; r < b; r++) {
+        const h = g.relHolder[r]!;
+        if (h < 0 || h === v) continue;
+        let lo = 0;
+        let hi = FULL;
+        let ef = 0;
+        let t = 0;
+        if (g.relFlags[r]! & REL_NO_INTERESTS) {
+          if (slot !== untyped) continue;
+        } else {
+          const k = g.relIntStart[r]!;
+          if (g.relIntStart[r + 1] === k) continue;
+          t = g.intType[k]!;
+          if (ctx.role[t] !== ROLE_OWN || ctx.slot[t] !== slot) continue;
+          const shape = g.intShape[k]!;
+          if (!(shape & SH_INVALID)) {
+            lo = g.intLo[k]!;
+            hi = g.intHi[k]!;
+            ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0);
+          }
+        }
+        const o = m * E_STRIDE;
+        e[o] = h;
+        e[o + 1] = lo;
+        e[o + 2] = hi;
+        e[o + 3] = ef | (slot << 8);
+        eRel[m] = r;
+        eType[m] = t;
+        m++;
+        sum += lo;
+        if (ef & E_LO_OPEN) open = true;
+      }
+      if (sum > FULL || (sum === FULL && open)) f |= F_INCONSISTENT;
+    }
+    return f;
+  }
+
+  /** Control edges (to `ctrl`), exemptions and self-holdings, in relationship order; returns F_SELF if held by itself. */
+  private others(v: number): number {
+    const { g, ctx, ctrl } = this;
+    let f = 0;
+    for (let r = g.subjStart[v]!; r < g.subjStart[v + 1]!; r++) {
+      const h = g.relHolder[r]!;
+      if (h < 0) {
+        if (g.store.rsUnspecified.get(g.relStmt[r]!)?.reason === 'subjectExemptFromDisclosure')
+          this.exempt = true;
+        continue;
+      }
+      if (h === v) {
+        f |= F_SELF;
+        continue;
+      }
+      if (g.relFlags[r]! & REL_NO_INTERESTS) continue;
+      const k = g.relIntStart[r]!;
+      if (g.relIntStart[r + 1] === k) continue;
+      const t = g.intType[k]!;
+      const role = ctx.role[t]!;
+      if (role === ROLE_OWN || role === 0) continue;
+      ctrl.push(h);
+      ctrl.push(role === ROLE_RESTRICT ? C_RESTRICT : C_INDICATE);
+      ctrl.push(r);
+      ctrl.push(t);
+    }
+    return f;
+  }
+}

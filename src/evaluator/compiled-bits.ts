@@ -1,0 +1,22 @@
+// The bits and strides of a compiled graph (see compile.ts, which re-exports them).
+
+export const E_LO_OPEN = 1;
+export const E_HI_OPEN = 2;
+export const E_STANDIN = 4;
+/** ints per ownership edge in `Compiled.e`: holder, lower bound, upper bound, flags | slot << 8 */
+export const E_STRIDE = 4;
+
+export const C_RESTRICT = 1;
+export const C_INDICATE = 2;
+
+export const F_ROOT = 1;
+/** of unknown origin (whatever the policy makes of it) */
+export const F_UNKNOWN = 2;
+/** of unknown origin and counted as possibly restricted (unidentifiedOwners: review) */
+export const F_UNKNOWN_UP = 4;
+/** has an unaccounted remainder that may be restricted */
+export const F_REMAINDER = 8;
+export const F_INVALID = 16;
+export const F_INCONSISTENT = 32;
+export const F_SELF = 64;
+export const F_CONFLICT = 128;
