@@ -9,7 +9,7 @@ import { CLOUDS, type Cloud } from '../adapter.ts';
 import { fileSha256, loadOwnership } from '../ownership/load.ts';
 import type { SigningKey, SnapshotRef } from '../report/index.ts';
 import {
-  createEntityIndex,
+  buildEntityIndexInThread,
   createMatcherPool,
   type EntityIndex,
   type MatcherPool,
@@ -112,8 +112,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
     );
     // let the statement reach the database thread before the index build takes this one
     await new Promise<void>((resolve) => setImmediate(resolve));
+    // built on a thread of its own: the graph is read here while names are normalised there
     const index: EntityIndex = await stage('index', () =>
-      createEntityIndex(loaded.graph.describedEntities()),
+      buildEntityIndexInThread(loaded.graph.describedEntities()),
     );
     // matcher threads attach to the index (shared, not copied) while the rest is read
     const pool = createMatcherPool(index);

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import type { Party } from '../model/types.ts';
+import { createEntityIndex, type EntityIndexSnapshot } from './entity-index.ts';
+import { buildEntityIndexInThread } from './index-build-thread.ts';
+import { crowdCase, registry } from './match-fixtures.ts';
+
+const parties: Party[] = [
+  ...registry,
+  ...crowdCase(11, 900, 0).registry,
+  { id: 'person-1', kind: 'person', name: 'Not Indexed' },
+];
+
+/** every typed array of a snapshot as bytes, and every other value as JSON, by path */
+function flatten(x: unknown, path = 'snapshot', out = new Map<string, string>()): Map<string, string> {
+  if (ArrayBuffer.isView(x)) out.set(path, Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex'));
+  else if (x !== null && typeof x === 'object' && !Array.isArray(x))
+    for (const [k, v] of Object.entries(x)) flatten(v, `${path}.${k}`, out);
+  else out.set(path, JSON.stringify(x));
+  return out;
+}
+
+describe('entity index built on a worker thread', function () {
+  this.timeout(60_000);
+
+  it('is byte for byte the index createEntityIndex builds here, whatever the chunking', async () => {
+    const here = flatten(createEntityIndex(parties).snapshot());
+    for (const options of [{}, { chunk: 7, inFlight: 1 }, { chunk: 1000, inFlight: 3 }]) {
+      const there = await buildEntityIndexInThread(parties, options);
+      assert.deepEqual(flatten(there.snapshot() as EntityIndexSnapshot), here, JSON.stringify(options));
+      assert.equal(there.entityId(0), parties[0]!.id);
+      assert.deepEqual(
+        there.lookupKey(there.entityKeys(0)[0] ?? 'none'),
+        there.entityKeys(0).length ? [0] : [],
+      );
+    }
+  });
+
+  it('an empty input gives an empty index', async () => {
+    const idx = await buildEntityIndexInThread([]);
+    assert.equal(idx.entityCount, 0);
+    assert.equal(idx.nameCount, 0);
+  });
+
+  it('a failing input rejects with its own error and stops the thread', async () => {
+    function* failing(): Generator<Party> {
+      yield* parties.slice(0, 50);
+      throw new Error('the ownership file went away');
+    }
+    await assert.rejects(buildEntityIndexInThread(failing(), { chunk: 10 }), /the ownership file went away/);
+  });
+
+  it('a party the builder cannot index rejects, naming the failure, instead of hanging', async () => {
+    const bad = { id: 'x-1', kind: 'entity', name: 42 } as unknown as Party;
+    assert.throws(() => createEntityIndex([bad]));
+    await assert.rejects(
+      buildEntityIndexInThread([...parties.slice(0, 20), bad]),
+      /building the entity index failed/,
+    );
+  });
+});

@@ -1,0 +1,104 @@
+// Builds the entity index on a worker thread. The parties are read on the caller's thread (they
+// usually come out of an ownership graph that lives there) and streamed over in chunks, a few at a
+// time, while the other thread normalises names and fills the index: the two overlap on two cores,
+// and the builder's allocations are collected in a heap of its own instead of one that also holds
+// a 10M-party graph. The finished index comes back as shared arrays, attached without a copy.
+import { getHeapStatistics } from 'node:v8';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { Party } from '../model/types.ts';
+import { attachEntityIndex } from './index-attach.ts';
+import { CONSUMED, POSTED, type BuildChunk, type BuildReply } from './index-build-wire.ts';
+import type { EntityIndex, EntityIndexSnapshot } from './index-layout.ts';
+
+/** Atomics.waitAsync (Node 16+; its type is in TypeScript's es2024 library, newer than this project's) */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
+
+export interface IndexBuildOptions {
+  /** parties per message (default 4,096) */
+  chunk?: number;
+  /** chunks sent but not yet taken by the builder, at most (default 4): memory stays bounded */
+  inFlight?: number;
+}
+
+/** The same index as createEntityIndex(parties), built on another thread. */
+export async function buildEntityIndexInThread(
+  parties: Iterable<Party>,
+  options: IndexBuildOptions = {},
+): Promise<EntityIndex> {
+  const chunkSize = Math.max(1, options.chunk ?? 4096);
+  const inFlight = Math.max(1, options.inFlight ?? 4);
+  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(new URL('./index-build-worker.js', import.meta.url), {
+    workerData: { port: port2, signal },
+    transferList: [port2],
+    // the entry registers tsx itself; inheriting a loader from the command line would load it twice
+    execArgv: [],
+    name: 'channelguard-index-builder',
+    // the builder's heap may grow as large as this thread's may
+    resourceLimits: { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / 1048576) },
+  });
+  const reply = answer(port1, worker);
+  let stopped = false; // the builder answered or failed: stop waiting for it to take chunks
+  reply.then(
+    () => (stopped = true),
+    () => (stopped = true),
+  );
+  let posted = 0;
+  const post = async (chunk: BuildChunk) => {
+    for (;;) {
+      const taken = Atomics.load(signal, CONSUMED);
+      if (stopped || posted - taken < inFlight) break;
+      const w = waitAsync(signal, CONSUMED, taken, 100);
+      if (w.async) await w.value;
+    }
+    port1.postMessage(chunk);
+    posted++;
+    Atomics.store(signal, POSTED, posted);
+    Atomics.notify(signal, POSTED);
+  };
+  try {
+    let batch: Party[] = [];
+    for (const p of parties) {
+      if (p.kind !== 'entity' && p.kind !== 'state' && p.kind !== 'stateBody') continue;
+      batch.push(p);
+      if (batch.length >= chunkSize) {
+        await post({ parties: batch });
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await post({ parties: batch });
+    await post({ end: true });
+    return attachEntityIndex(await reply);
+  } finally {
+    port1.close();
+    await worker.terminate();
+  }
+}
+
+function answer(port: MessagePort, worker: Worker): Promise<EntityIndexSnapshot> {
+  return new Promise((resolve, reject) => {
+    port.once('message', (m: BuildReply) => {
+      if ('snapshot' in m) resolve(m.snapshot);
+      else
+        reject(
+          Object.assign(new Error(`building the entity index failed: ${m.failed.message}`), {
+            stack: m.failed.stack,
+          }),
+        );
+    });
+    worker.once('error', (err) =>
+      reject(new Error(`the index-building thread failed: ${err.message}`, { cause: err })),
+    );
+    worker.once('exit', (code) => reject(new Error(`the index-building thread stopped (exit code ${code})`)));
+  });
+}
