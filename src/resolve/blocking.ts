@@ -11,11 +11,12 @@ import {
   COUNTRY_OVERFLOW,
   REC_ENTITY,
   REC_HEADER,
+  REC_INFO,
   REC_LENGTH,
-  REC_NAME,
   REC_RANK,
   REC_WEIGHT,
   postingCountry,
+  infoCountrySet,
   postingWeight,
   tokenSigBit,
   type EntityIndex,
@@ -69,11 +70,8 @@ function countryAdjust(s: Scan, countrySet: number): number {
   return f === COUNTRY_MATCH ? COUNTRY_BONUS : f === COUNTRY_CONFLICT ? -COUNTRY_PENALTY : 0;
 }
 
-/**
- * pre-score of the record at `row`, whose entity has country set `country` (from the posting when
- * it fits: one cache miss fewer); -Infinity when it holds one of the tokens scan[0 .. scanned)
- */
-function preScore(s: Scan, row: number, scanned: number, country: number): number {
+/** pre-score of the record at `row`; -Infinity when it holds one of the tokens scan[0 .. scanned) */
+function preScore(s: Scan, row: number, scanned: number): number {
   const { rec, recF } = s.A;
   const { mt, mc, mq, scan } = s;
   let shared = 0;
@@ -91,7 +89,10 @@ function preScore(s: Scan, row: number, scanned: number, country: number): numbe
       break;
     }
   }
-  return (2 * shared) / (s.qWeight + recF[row + REC_WEIGHT]!) + countryAdjust(s, country);
+  return (
+    (2 * shared) / (s.qWeight + recF[row + REC_WEIGHT]!) +
+    countryAdjust(s, infoCountrySet(rec[row + REC_INFO]!))
+  );
 }
 
 /** at equal pre-scores: by entity-id hash, then id, then the name's place in its entity */
@@ -145,7 +146,7 @@ const BUCKETS = 512; // the last holds every bound above the others
 const BUCKET_START = new Int32Array(BUCKETS + 1);
 
 function scanPostings(s: Scan, k: number, scannedBits: number): void {
-  const { postStart, postList, postWord, entCountrySet, rec } = s.A;
+  const { postStart, postList, postWord } = s.A;
   const { mc, bits } = s;
   const tid = s.scan[k]!;
   const first = postStart[tid]!;
@@ -189,9 +190,7 @@ function scanPostings(s: Scan, k: number, scannedBits: number): void {
     const row = postList[p]!;
     // a name holding the token twice is listed twice, side by side
     if (p > first && postList[p - 1] === row) continue;
-    const code = postingCountry(postWord[p]!);
-    const country = code === COUNTRY_OVERFLOW ? entCountrySet[rec[row + REC_ENTITY]!]! : code;
-    const score = preScore(s, row, postWord[p]! & scannedBits ? k : 0, country);
+    const score = preScore(s, row, postWord[p]! & scannedBits ? k : 0);
     if (score !== -Infinity) offer(s, row, score);
   }
 }
@@ -204,7 +203,7 @@ const TOP_ENT = new Int32Array(MAX_SCORED);
 const TOP_RANK = new Uint32Array(MAX_SCORED);
 
 /**
- * The name records to score for query form q, in rank order (best pre-score first; ties by a hash
+ * The name records to score for query form q (their rows in rec), in rank order (best pre-score first; ties by a hash
  * of the entity id, then the id, then the name's place in its entity: never by registry order).
  * `fit` is index.countryFit(tenant country); `typos` adds known words an edit away from unknown ones.
  */
@@ -271,8 +270,7 @@ export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typ
     const row = A.nameStart[n]!;
     if (out.some((o) => o.row === row)) continue;
     const ent = A.rec[row + REC_ENTITY]!;
-    const score = preScore(s, row, 0, A.entCountrySet[ent]!);
-    out.push({ row, score, ent, rank: A.rec[row + REC_RANK]! >>> 0 });
+    out.push({ row, score: preScore(s, row, 0), ent, rank: A.rec[row + REC_RANK]! >>> 0 });
   }
   out.sort(
     (a, b) =>
@@ -285,5 +283,5 @@ export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typ
             ? -1
             : 1),
   );
-  return out.map((o) => A.rec[o.row + REC_NAME]!);
+  return out.map((o) => o.row);
 }

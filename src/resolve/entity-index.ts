@@ -7,7 +7,7 @@ import { identifierKeys } from './identifiers.ts';
 import { attachEntityIndex, halfKey, SNAPSHOT_FORMAT } from './index-attach.ts';
 import {
   COUNTRY_OVERFLOW,
-  NAME_TRANSLITERATED,
+  INFO_TRANSLITERATED,
   REC_ENTITY,
   REC_HEADER,
   REC_LENGTH,
@@ -21,7 +21,7 @@ import {
 import { STOP_FACTOR, isStopWord, nameForms, type NameForm } from './names.ts';
 import {
   GrowableInt32,
-  HashChains,
+  HashBuckets,
   StringPool,
   fnv1a,
   sharedFloat64,
@@ -64,7 +64,6 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
   const dfCount = new GrowableInt32();
   const entNameStart = new GrowableInt32();
   const nameStart = new GrowableInt32();
-  const nameFlags = new GrowableInt32();
   const nameHash = new GrowableInt32();
   const recPool = new GrowableInt32(1 << 16);
   let refused = 0;
@@ -109,14 +108,18 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
       for (const form of nameForms(n)) {
         if (form.tokens.length === 0 || kept.some((k) => sameTokens(k, form))) continue;
         kept.push(form);
+        const compact = fnv1a(form.compact) | 0;
         nameStart.push(recPool.length);
-        recPool.push(nameStart.length - 1);
+        nameHash.push(compact);
+        // the header, in REC_ENTITY .. REC_COMPACT order
         recPool.push(e);
         recPool.push(rank);
         recPool.push(0); // weight, once the IDF is known
         recPool.push(form.tokens.length);
-        nameFlags.push(SCRIPTS.indexOf(form.script) | (form.transliterated ? NAME_TRANSLITERATED : 0));
-        nameHash.push(fnv1a(form.compact) | 0);
+        recPool.push(
+          SCRIPTS.indexOf(form.script) | (form.transliterated ? INFO_TRANSLITERATED : 0) | (cs << 3),
+        );
+        recPool.push(compact);
         for (let i = 0; i < form.tokens.length; i++) {
           const t = form.tokens[i]!;
           let tid = vocab.get(t);
@@ -191,8 +194,6 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
     halfToken.push(t);
   }
   vocab.clear();
-  const flags = sharedUint8(nNames);
-  for (let n = 0; n < nNames; n++) flags[n] = nameFlags.get(n);
 
   return attachEntityIndex({
     format: SNAPSHOT_FORMAT,
@@ -209,17 +210,14 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
       postWord,
       idf,
     },
-    nameFlags: flags,
-    compact: HashChains.build(nameHash.toShared()).parts,
-    keys: HashChains.build(keyHash.toShared()).parts,
-    keyEntity: keyEnt.toShared(),
+    compact: HashBuckets.build(nameHash.toShared()).parts,
+    keys: HashBuckets.build(keyHash.toShared(), keyEnt.toShared()).parts,
     ids: ids.seal().parts,
     names: names.seal().parts,
     entityKeys: keysPool.seal().parts,
     vocab: vocabPool.seal(true).parts,
     tokenFlags,
-    halves: HashChains.build(halfHash.toShared()).parts,
-    halfToken: halfToken.toShared(),
+    halves: HashBuckets.build(halfHash.toShared(), halfToken.toShared()).parts,
     countrySets,
   });
 }

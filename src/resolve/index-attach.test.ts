@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
+import { createEntity } from '../model/factories.ts';
 import { withinEdits } from './edit-distance.ts';
 import {
   attachEntityIndex,
@@ -73,6 +74,7 @@ describe('entity index snapshot', () => {
     assert.equal(copy.refusedIdentifiers, index.refusedIdentifiers);
     for (let e = 0; e < index.entityCount; e++) {
       assert.equal(copy.entityId(e), index.entityId(e));
+      assert.deepEqual(copy.countrySet(index.arrays.entCountrySet[e]!), index.entityCountries(e));
       assert.equal(copy.entityName(e), index.entityName(e));
       assert.deepEqual(copy.entityKeys(e), index.entityKeys(e));
       assert.deepEqual(copy.entityCountries(e), index.entityCountries(e));
@@ -153,6 +155,20 @@ describe('entity index snapshot', () => {
       }),
       { numRuns: 2000, seed: 4 },
     );
+  });
+
+  it('compareEntityIds orders entities as their ids order, ASCII ids or not', () => {
+    const other = createEntityIndex(
+      ['b-2', 'é-1', 'a-10', 'B-1', 'a-9', '\u{1F600}', '\uFFFD', 'a'].map((id) => createEntity({ id })),
+    );
+    for (const idx of [index, other]) {
+      const n = Math.min(idx.entityCount, 60);
+      for (let a = 0; a < n; a++)
+        for (let b = 0; b < n; b++) {
+          const [x, y] = [idx.entityId(a), idx.entityId(b)];
+          assert.equal(Math.sign(idx.compareEntityIds(a, b)), x < y ? -1 : x > y ? 1 : 0, `${x} ${y}`);
+        }
+    }
   });
 
   it('refuses a snapshot of another format', () => {

@@ -6,16 +6,18 @@ import {
   COUNTRY_CONFLICT,
   COUNTRY_MATCH,
   COUNTRY_UNKNOWN,
-  NAME_TRANSLITERATED,
+  INFO_TRANSLITERATED,
+  REC_COMPACT,
   REC_ENTITY,
   REC_HEADER,
+  REC_INFO,
   REC_LENGTH,
-  SCRIPTS,
   TOKEN_STOP,
+  infoScript,
   type EntityIndex,
   type EntityIndexSnapshot,
 } from './index-layout.ts';
-import { HashChains, StringTable, fnv1a } from './pools.ts';
+import { HashBuckets, StringTable, fnv1a } from './pools.ts';
 
 export const SNAPSHOT_FORMAT = 'channelguard-entity-index/1';
 
@@ -26,17 +28,16 @@ export const halfKey = (len: number, first: boolean, half: string): string =>
 export function attachEntityIndex(snapshot: EntityIndexSnapshot): EntityIndex {
   if (snapshot.format !== SNAPSHOT_FORMAT)
     throw new Error(`not an entity index snapshot of this version: ${String(snapshot.format)}`);
-  const { arrays, nameFlags: flags, keyEntity, tokenFlags, halfToken, countrySets } = snapshot;
+  const { arrays, tokenFlags, countrySets } = snapshot;
   const { rec, nameStart: starts, entNameStart: entStarts, entCountrySet, postStart, idf } = arrays;
   const recF = new Float32Array(rec.buffer, rec.byteOffset, rec.length);
   const ids = new StringTable(snapshot.ids);
   const names = new StringTable(snapshot.names);
   const keysOf = new StringTable(snapshot.entityKeys);
   const vocab = new StringTable(snapshot.vocab);
-  const compact = new HashChains(snapshot.compact);
-  const keyChains = new HashChains(snapshot.keys);
-  const halves = new HashChains(snapshot.halves);
-  const hashes = snapshot.compact.hashes;
+  const compact = new HashBuckets(snapshot.compact);
+  const keyBuckets = new HashBuckets(snapshot.keys);
+  const halves = new HashBuckets(snapshot.halves);
   const fits = new Map<string, Int8Array>();
   const tokens: (string | undefined)[] = new Array<string | undefined>(vocab.length).fill(undefined);
   const token = (tid: number): string => (tokens[tid] ??= vocab.get(tid));
@@ -57,6 +58,7 @@ export function attachEntityIndex(snapshot: EntityIndexSnapshot): EntityIndex {
         },
     entityName: (e) => names.get(e),
     entityCountries: (e) => countrySets[entCountrySet[e]!]!,
+    countrySet: (id) => countrySets[id]!,
     countryFit: (country) => {
       const c = country ?? '';
       let fit = fits.get(c);
@@ -81,8 +83,7 @@ export function attachEntityIndex(snapshot: EntityIndexSnapshot): EntityIndex {
     lookupKey: (key) => {
       const out: number[] = [];
       // a hash hit is confirmed against the entity's own keys (32-bit hashes collide)
-      keyChains.each(fnv1a(key), (i) => {
-        const e = keyEntity[i]!;
+      keyBuckets.each(fnv1a(key), (e) => {
         if (!out.includes(e) && keysOf.get(e).split('\u0001').includes(key)) out.push(e);
       });
       return out.sort((a, b) => a - b);
@@ -99,8 +100,7 @@ export function attachEntityIndex(snapshot: EntityIndexSnapshot): EntityIndex {
         const h = len >> 1;
         for (const first of [true, false]) {
           const half = first ? q.slice(0, h) : q.slice(q.length - (len - h));
-          halves.each(fnv1a(halfKey(len, first, half)), (i) => {
-            const tid = halfToken[i]!;
+          halves.each(fnv1a(halfKey(len, first, half)), (tid) => {
             if (out.includes(tid)) return;
             const t = token(tid);
             // a hash hit is confirmed against the token itself (32-bit hashes collide)
@@ -124,8 +124,8 @@ export function attachEntityIndex(snapshot: EntityIndexSnapshot): EntityIndex {
       const first = starts[n]! + REC_HEADER;
       return rec.subarray(first, first + rec[starts[n]! + REC_LENGTH]!);
     },
-    nameScript: (n) => SCRIPTS[flags[n]! & 3]!,
-    nameTransliterated: (n) => (flags[n]! & NAME_TRANSLITERATED) !== 0,
-    nameCompact: (n) => hashes[n]! >>> 0,
+    nameScript: (n) => infoScript(rec[starts[n]! + REC_INFO]!),
+    nameTransliterated: (n) => (rec[starts[n]! + REC_INFO]! & INFO_TRANSLITERATED) !== 0,
+    nameCompact: (n) => rec[starts[n]! + REC_COMPACT]! >>> 0,
   };
 }

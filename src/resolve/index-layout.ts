@@ -2,7 +2,7 @@
 // read-only EntityIndex the matcher uses, and the snapshot (typed arrays over shared memory) that
 // a worker thread attaches to instead of building its own copy.
 import type { NameScript } from './names.ts';
-import type { HashChainsParts, StringTableParts } from './pools.ts';
+import type { HashBucketsParts, StringTableParts } from './pools.ts';
 
 export const SCRIPTS: readonly NameScript[] = ['latin', 'cjk', 'cyrillic', 'other'];
 
@@ -27,20 +27,26 @@ export const postingCountry = (word: number): number => word >>> 20;
 
 /**
  * A name record is one row of `rec`, header then tokens, so that reading a record is one cache
- * miss rather than one per array (the scan's cost at registry scale is memory latency):
- * [record number, entity, entity-id hash, weight (float32 bits), token count, token ids...].
+ * miss rather than one per array (the scan's cost at registry scale is memory latency): [entity,
+ * entity-id hash, weight (float32 bits), token count, info, compact-form hash, token ids...].
+ * Code past the index (blocking, scoring, matching) names a record by its row in rec.
  */
-export const REC_NAME = 0;
-export const REC_ENTITY = 1;
+export const REC_ENTITY = 0;
 /** a hash of the entity id: a tie-break that does not depend on the registry's order */
-export const REC_RANK = 2;
+export const REC_RANK = 1;
 /** Σ IDF weights of the record's tokens (the entity side of the Dice denominator); read via recF */
-export const REC_WEIGHT = 3;
-export const REC_LENGTH = 4;
-export const REC_HEADER = 5;
+export const REC_WEIGHT = 2;
+export const REC_LENGTH = 3;
+/** bits 0-1 the index in SCRIPTS, bit 2 INFO_TRANSLITERATED, bits 3-31 the entity's country set */
+export const REC_INFO = 4;
+/** FNV-1a of the name's compact form (its tokens joined) */
+export const REC_COMPACT = 5;
+export const REC_HEADER = 6;
 
-/** nameFlags: bits 0-1 the index in SCRIPTS, bit 2 a transliteration of ours */
-export const NAME_TRANSLITERATED = 4;
+export const INFO_TRANSLITERATED = 4;
+export const infoScript = (info: number): NameScript => SCRIPTS[info & 3]!;
+export const infoCountrySet = (info: number): number => info >>> 3;
+
 /** tokenFlags: a stop word */
 export const TOKEN_STOP = 1;
 
@@ -74,13 +80,10 @@ export interface EntityIndexSnapshot {
   readonly nameCount: number;
   readonly refusedIdentifiers: number;
   readonly arrays: Omit<IndexArrays, 'recF'>;
-  /** per name record: see NAME_TRANSLITERATED */
-  readonly nameFlags: Uint8Array;
-  /** name records by the FNV-1a hash of their compact form */
-  readonly compact: HashChainsParts;
-  /** identifier keys by hash; keyEntity[i] holds key i */
-  readonly keys: HashChainsParts;
-  readonly keyEntity: Int32Array;
+  /** name records (numbers) by the FNV-1a hash of their compact form */
+  readonly compact: HashBucketsParts;
+  /** entities by the FNV-1a hash of each of their identifier keys */
+  readonly keys: HashBucketsParts;
   readonly ids: StringTableParts;
   readonly names: StringTableParts;
   /** per entity, its identifier keys joined by U+0001 */
@@ -88,9 +91,8 @@ export interface EntityIndexSnapshot {
   /** the token dictionary (sealed for lookup), and per token TOKEN_STOP */
   readonly vocab: StringTableParts;
   readonly tokenFlags: Uint8Array;
-  /** typo blocking: half-word keys ("7<kar", "7>imo") by hash; halfToken[i] is key i's token */
-  readonly halves: HashChainsParts;
-  readonly halfToken: Int32Array;
+  /** typo blocking: tokens by the hash of their half-word keys ("7<kar", "7>imo") */
+  readonly halves: HashBucketsParts;
   /** country codes per country-set id */
   readonly countrySets: readonly (readonly string[])[];
 }
@@ -110,6 +112,8 @@ export interface EntityIndex {
   entityName(e: number): string;
   /** ISO country codes (headquarters, incorporation) of entity e, sorted */
   entityCountries(e: number): readonly string[];
+  /** the countries of a country-set id (see REC_INFO) */
+  countrySet(id: number): readonly string[];
   /** per country-set id: COUNTRY_MATCH, COUNTRY_UNKNOWN (no country on one side) or COUNTRY_CONFLICT */
   countryFit(country: string | undefined): Int8Array;
   /** identifier keys of entity e ("lei:…", "uscc:…", "domain:…") */
@@ -126,7 +130,7 @@ export interface EntityIndex {
   weight(tid: number): number;
   /** number of name records holding a token */
   df(tid: number): number;
-  /** name records whose compact form hashes like this */
+  /** name records (numbers, ascending) whose compact form hashes like this */
   compactPostings(hash: number): number[];
   nameEntity(n: number): number;
   /** the name records [start, end) of entity e (its name and alternate names, as normalised forms) */

@@ -1,7 +1,14 @@
 // Tenant -> legal entity: identifiers first (validated), then names with country as a qualifier.
 // Pure: the index in, a MatchResult out, with an explanation per evidence item.
 import type { TenantRecord } from '../adapter.ts';
-import type { EntityIndex } from './entity-index.ts';
+import {
+  INFO_TRANSLITERATED,
+  REC_ENTITY,
+  REC_INFO,
+  infoCountrySet,
+  infoScript,
+  type EntityIndex,
+} from './entity-index.ts';
 import { identifierKeys, registrableDomain, type RefusedIdentifier } from './identifiers.ts';
 import { COUNTRY_BONUS, COUNTRY_PENALTY, blockNames } from './blocking.ts';
 import { queryForm, scoreName, type NameScore } from './name-score.ts';
@@ -46,9 +53,11 @@ interface Acc {
   ids: string[];
   domain: boolean;
   /** a name of the entity in the tenant name's own script was compared */
-  sameScript?: boolean;
-  name?: NameScore;
-  nameShown?: string;
+  sameScript: boolean;
+  name: NameScore | undefined;
+  nameShown: string;
+  /** the entity's country set, once one of its names scored (-1 before) */
+  countrySet: number;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -80,11 +89,16 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
   const acc = new Map<number, Acc>();
   const get = (e: number): Acc => {
     let a = acc.get(e);
-    if (!a) acc.set(e, (a = { ids: [], domain: false }));
+    if (!a)
+      acc.set(
+        e,
+        (a = { ids: [], domain: false, sameScript: false, name: undefined, nameShown: '', countrySet: -1 }),
+      );
     return a;
   };
   const country = tenant.countryCode?.toUpperCase();
   const fit = index.countryFit(country);
+  const { rec, nameStart } = index.arrays;
   const tenantKinds = new Map<string, string>(); // kind -> key, for conflicts
   for (const r of tenant.registrationIds ?? []) {
     const check = identifierKeys(r.scheme, r.id, country ? { country } : {});
@@ -130,30 +144,32 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       if (form.expansions.length > 0 && !form.transliterated)
         explanation.push(`abbreviations expanded in "${name}": ${form.expansions.join(', ')}`);
       const q = queryForm(index, form, fnv1a(form.compact));
+      // name records by their rows in rec
       const blockSet = new Set(blockNames(index, q, fit, false));
       // entities an identifier points at are always compared by name, to spot a conflict
       for (const [e, a] of acc) {
         if (a.ids.length === 0) continue;
         const [s, end] = index.entityNameRange(e);
         for (let n = s; n < end; n++) {
-          blockSet.add(n);
-          if (index.nameScript(n) === form.script && !index.nameTransliterated(n) && !form.transliterated)
+          const row = nameStart[n]!;
+          blockSet.add(row);
+          const info = rec[row + REC_INFO]!;
+          if (infoScript(info) === form.script && !(info & INFO_TRANSLITERATED) && !form.transliterated)
             a.sameScript = true;
         }
       }
-      const score = (ns: Iterable<number>) => {
+      const score = (rows: Iterable<number>) => {
         let best = 0;
-        for (const n of ns) {
-          const s = scoreName(index, q, n);
-          if (
-            s.refusal &&
-            !explanation.includes(
-              `"${name}" vs ${index.entityId(index.nameEntity(n))}: ${s.refusal}: refused`,
-            )
-          )
-            explanation.push(`"${name}" vs ${index.entityId(index.nameEntity(n))}: ${s.refusal}: refused`);
+        for (const row of rows) {
+          const s = scoreName(index, q, row);
+          const e = rec[row + REC_ENTITY]!;
+          if (s.refusal) {
+            const line = `"${name}" vs ${index.entityId(e)}: ${s.refusal}: refused`;
+            if (!explanation.includes(line)) explanation.push(line);
+          }
           if (s.score <= 0) continue;
-          const a = get(index.nameEntity(n));
+          const a = get(e);
+          a.countrySet = infoCountrySet(rec[row + REC_INFO]!);
           if (!a.name || s.score > a.name.score) {
             a.name = s;
             a.nameShown = name;
@@ -164,7 +180,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       };
       // typo variants only when nothing reached review: they cost hundreds of look-ups
       // (names scored in the first pass score the same again: skipped)
-      if (score(blockSet) < WEAK) score(blockNames(index, q, fit, true).filter((n) => !blockSet.has(n)));
+      if (score(blockSet) < WEAK) score(blockNames(index, q, fit, true).filter((row) => !blockSet.has(row)));
     }
   }
 
@@ -197,7 +213,8 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       if (ns?.viaAbbreviation) capped.push('a name-only match resting on an abbreviation is never automatic');
       if (ns?.fuzzyOnly) capped.push('a name-only match on misspelt words only is never automatic');
     }
-    const ec = index.entityCountries(e);
+    // (the country set is read from a scored name when there is one: the entity's own row is a cache miss)
+    const ec = a.countrySet >= 0 ? index.countrySet(a.countrySet) : index.entityCountries(e);
     if (country && ec.length > 0) {
       if (ec.includes(country)) {
         matched.push('country');
@@ -231,7 +248,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
       Number(y.byId) - Number(x.byId) ||
       Number(y.byDomain) - Number(x.byDomain) ||
       y.nameScore - x.nameScore ||
-      (idOf(index, x) < idOf(index, y) ? -1 : idOf(index, x) > idOf(index, y) ? 1 : 0),
+      index.compareEntityIds(x.e, y.e),
   );
   for (const c of candidates.slice(0, MAX_CANDIDATES)) {
     idOf(index, c);

@@ -1,6 +1,14 @@
 // Name similarity between a tenant name form and one indexed name: IDF-weighted token overlap,
 // order-independent, with edit-distance-1 typo credit. Pure arithmetic over the index.
-import { REC_HEADER, REC_LENGTH, type EntityIndex } from './entity-index.ts';
+import {
+  INFO_TRANSLITERATED,
+  REC_COMPACT,
+  REC_HEADER,
+  REC_INFO,
+  REC_LENGTH,
+  infoScript,
+  type EntityIndex,
+} from './entity-index.ts';
 import { withinEdits } from './edit-distance.ts';
 import { STOP_FACTOR, isStopWord, type NameForm } from './names.ts';
 
@@ -23,7 +31,7 @@ export interface NameScore {
   /** scripts differ, or one side is our transliteration */
   crossScript: boolean;
   /** why a pair with overlapping words scored 0 */
-  refusal?: string;
+  refusal: string | undefined;
 }
 
 /** share of a token's weight credited to a word one or two edits away */
@@ -44,11 +52,12 @@ export function queryForm(index: EntityIndex, form: NameForm, compactHash: numbe
 
 export const typoLimit = (len: number): number => (len >= 9 ? 2 : len >= 5 ? 1 : 0);
 
-export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScore {
-  const { rec, nameStart } = index.arrays;
-  const row = nameStart[n]!;
+/** The tenant's name form q against the name record at `row` of the index. */
+export function scoreName(index: EntityIndex, q: QueryForm, row: number): NameScore {
+  const { rec } = index.arrays;
+  const info = rec[row + REC_INFO]!;
   const crossScript =
-    index.nameScript(n) !== q.form.script || index.nameTransliterated(n) || q.form.transliterated;
+    infoScript(info) !== q.form.script || (info & INFO_TRANSLITERATED) !== 0 || q.form.transliterated;
   const len = rec[row + REC_LENGTH]!;
   const eTids: number[] = new Array<number>(len);
   const eExp: boolean[] = new Array<boolean>(len);
@@ -60,17 +69,17 @@ export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScor
     eTids[k] = tid;
     eExp[k] = r < 0;
     eTotal += index.weight(tid);
-    if (allStop && !isStopWord(index.token(tid))) allStop = false;
+    if (allStop && !index.isStopToken(tid)) allStop = false;
   }
   // Same letters, different spacing ("ByteDance" / "Byte Dance"): the whole name matches.
   // (The compact hash is compared first: joining the tokens is only worth it on a hash hit.)
   if (
     !allStop &&
-    index.nameCompact(n) === q.compactHash >>> 0 &&
+    rec[row + REC_COMPACT]! >>> 0 === q.compactHash >>> 0 &&
     q.form.compact === eTids.map((t) => index.token(t)).join('')
   ) {
     const viaAbbreviation = q.form.expanded.some(Boolean) !== eExp.some(Boolean);
-    return { score: 1, matched: [q.form.tokens.join(' ')], viaAbbreviation, fuzzyOnly: false, crossScript };
+    return nameScore(1, [q.form.tokens.join(' ')], viaAbbreviation, false, crossScript, undefined);
   }
   const used = new Array<boolean>(len).fill(false);
   let shared = 0;
@@ -117,16 +126,22 @@ export function scoreName(index: EntityIndex, q: QueryForm, n: number): NameScor
     matched.push(`${t}~${index.token(eTids[j]!)}`);
   }
   const total = q.weights.reduce((a, b) => a + b, 0) + eTotal;
-  const base = {
-    matched,
-    viaAbbreviation,
-    fuzzyOnly: exactDistinctive === 0 && distinctive > 0,
-    crossScript,
-  };
+  const fuzzyOnly = exactDistinctive === 0 && distinctive > 0;
   if (distinctive === 0) {
     const refusal =
       stopOnly.length > 0 ? `only legal-form or stop words in common (${stopOnly.join(', ')})` : undefined;
-    return { ...base, score: 0, ...(refusal ? { refusal } : {}) };
+    return nameScore(0, matched, viaAbbreviation, fuzzyOnly, crossScript, refusal);
   }
-  return { ...base, score: total > 0 ? (2 * shared) / total : 0 };
+  const score = total > 0 ? (2 * shared) / total : 0;
+  return nameScore(score, matched, viaAbbreviation, fuzzyOnly, crossScript, undefined);
 }
+
+/** every NameScore has one shape (the matcher reads thousands a second: one hidden class, not several) */
+const nameScore = (
+  score: number,
+  matched: string[],
+  viaAbbreviation: boolean,
+  fuzzyOnly: boolean,
+  crossScript: boolean,
+  refusal: string | undefined,
+): NameScore => ({ score, matched, viaAbbreviation, fuzzyOnly, crossScript, refusal });
