@@ -113,9 +113,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
     // let the statement reach the database thread before the index build takes this one
     await new Promise<void>((resolve) => setImmediate(resolve));
     // built on a thread of its own: the graph is read here while names are normalised there
-    const index: EntityIndex = await stage('index', () =>
-      buildEntityIndexInThread(loaded.graph.describedEntities()),
-    );
+    const index: EntityIndex = await stage('index', () => buildEntityIndexInThread(loaded.graph));
     // matcher threads attach to the index (shared, not copied) while the rest is read
     const pool = createMatcherPool(index);
     matcher = pool;

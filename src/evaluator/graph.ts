@@ -19,7 +19,7 @@ import {
   isPersonKind,
 } from './store.ts';
 import type { SolveOrder } from './solve-order.ts';
-import type { GraphNote, HolderView, OwnershipGraph } from './types.ts';
+import type { DescribedFields, GraphNote, HolderView, OwnershipGraph } from './types.ts';
 import { UNITS_PER_PERCENT } from './units.ts';
 
 export const REL_CONFLICT = 1;
@@ -165,6 +165,39 @@ export class CompactGraph implements OwnershipGraph {
     }
   }
 
+  visitDescribedEntities(from: number, limit: number, visit: (fields: DescribedFields) => void): number {
+    const s = this.store;
+    const f: DescribedFields = {
+      id: '',
+      kind: 'entity',
+      name: undefined,
+      alternateNames: undefined,
+      identifiers: undefined,
+      headquarters: [],
+      incorporation: [],
+    };
+    let left = limit;
+    for (let i = Math.max(0, from); i < this.nodeIds.length; i++) {
+      if (left <= 0) return i;
+      if (!this.isDecisionNode(i)) continue;
+      const k = this.nodeKind[i]!;
+      if (k === KIND_UNDESCRIBED || k === KIND_UNSPECIFIED) continue;
+      const st = this.nodeStmt[i]!;
+      const extra = s.psExtra.get(st);
+      const prof = s.profiles[s.psProfile.data[st]!]!;
+      f.id = this.nodeIds[i]!;
+      f.kind = PARTY_KINDS[k]!;
+      f.name = s.psName[st];
+      f.alternateNames = extra?.alternateNames;
+      f.identifiers = extra?.identifiers;
+      f.headquarters = prof.headquarters;
+      f.incorporation = prof.incorporation;
+      visit(f);
+      left--;
+    }
+    return -1;
+  }
+
   party(id: string): Party | undefined {
     const node = this.nodeOf(id);
     if (node < 0) return undefined;
@@ -206,6 +239,7 @@ export class CompactGraph implements OwnershipGraph {
   statementId(rel: number): string {
     return this.store.rsStmtId[this.relStmt[rel]!]!;
   }
+
 
   holderOf(rel: number): string | { reason: string } {
     const h = this.relHolder[rel]!;

@@ -4,6 +4,7 @@ export { createGraphBuilder } from './builder.ts';
 export { evaluate, evaluateEach } from './evaluate.ts';
 export type {
   Decision,
+  DescribedFields,
   EvaluateOptions,
   GraphBuilder,
   GraphNote,

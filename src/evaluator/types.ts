@@ -1,5 +1,5 @@
 // The evaluator's public types (see /tmp/cg/evaluator-api.md): others code against exactly these.
-import type { AnyStatement, Interest, Party, PartyKind, Verdict } from '../model/types.ts';
+import type { AnyStatement, Identifier, Interest, Party, PartyKind, Verdict } from '../model/types.ts';
 import type { PolicyRef } from '../policy/schema.ts';
 
 /** Collects statements (streaming; any order; duplicates across files count once by statementId)
@@ -7,6 +7,17 @@ import type { PolicyRef } from '../policy/schema.ts';
 export interface GraphBuilder {
   add(statement: AnyStatement): void;
   build(asOf: string /* YYYY-MM-DD */): OwnershipGraph;
+}
+
+/** What visitDescribedEntities shows of a party (read-only, valid during the visit). */
+export interface DescribedFields {
+  id: string;
+  kind: PartyKind;
+  name: string | undefined;
+  alternateNames: readonly string[] | undefined;
+  identifiers: readonly Readonly<Identifier>[] | undefined;
+  headquarters: readonly string[];
+  incorporation: readonly string[];
 }
 
 export interface HolderView {
@@ -33,6 +44,12 @@ export interface OwnershipGraph {
   party(id: string): Party | undefined;
   /** every described party that gets a decision, in `entityIds()` order, without an id lookup each */
   describedEntities(): Iterable<Party>;
+  /**
+   * The same parties without building a Party each: from position `from` (0 to start), at most
+   * `limit` of them, each visited with its fields as the graph holds them (a view valid during the
+   * call only: never kept, never changed). Returns the position to continue from, -1 at the end.
+   */
+  visitDescribedEntities(from: number, limit: number, visit: (fields: DescribedFields) => void): number;
   /** in-force relationships whose subject is `id` (for explain / reports), with their in-force interests */
   holdersOf(id: string): HolderView[];
   /** statement-level problems found while building (conflicting-statements etc.) */

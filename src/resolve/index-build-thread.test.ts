@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Party } from '../model/types.ts';
+import { createGraphBuilder } from '../evaluator/index.ts';
+import type { AnyStatement, Party } from '../model/types.ts';
 import { createEntityIndex, type EntityIndexSnapshot } from './entity-index.ts';
 import { buildEntityIndexInThread } from './index-build-thread.ts';
 import { crowdCase, registry } from './match-fixtures.ts';
@@ -33,6 +34,33 @@ describe('entity index built on a worker thread', function () {
         there.entityKeys(0).length ? [0] : [],
       );
     }
+  });
+
+  it('reads a graph without building a Party each, to the same index', async () => {
+    const builder = createGraphBuilder();
+    const statement = (record: Party): AnyStatement => ({
+      statementId: `s-${record.id}`,
+      recordId: record.id,
+      recordStatus: 'new',
+      recordType: 'party',
+      statementDate: '2025-01-15',
+      record,
+    });
+    for (const p of parties) builder.add(statement(p));
+    const graph = builder.build('2026-01-01');
+    const here = flatten(createEntityIndex(graph.describedEntities()).snapshot());
+    assert.ok(here.size > 0);
+    for (const chunk of [1, 13, 4096]) {
+      const there = await buildEntityIndexInThread(graph, { chunk, inFlight: 2 });
+      assert.deepEqual(flatten(there.snapshot()), here, `chunk ${chunk}`);
+    }
+    // and the visit sees exactly the described entities, from any position
+    const seen: string[] = [];
+    for (let at = 0; at >= 0;) at = graph.visitDescribedEntities(at, 5, (f) => seen.push(f.id));
+    assert.deepEqual(
+      seen,
+      [...graph.describedEntities()].map((p) => p.id),
+    );
   });
 
   it('an empty input gives an empty index', async () => {

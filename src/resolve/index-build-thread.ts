@@ -7,7 +7,15 @@ import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Party } from '../model/types.ts';
 import { attachEntityIndex } from './index-attach.ts';
-import { CONSUMED, POSTED, type BuildChunk, type BuildReply } from './index-build-wire.ts';
+import type { OwnershipGraph } from '../evaluator/index.ts';
+import {
+  CONSUMED,
+  POSTED,
+  encodeChunk,
+  partyTuple,
+  type BuildChunk,
+  type BuildReply,
+} from './index-build-wire.ts';
 import type { EntityIndex, EntityIndexSnapshot } from './index-layout.ts';
 
 /** Atomics.waitAsync (Node 16+; its type is in TypeScript's es2024 library, newer than this project's) */
@@ -29,9 +37,39 @@ export interface IndexBuildOptions {
   inFlight?: number;
 }
 
+/** Parties, or a graph that shows its described parties without building a Party each. */
+export type IndexSource = Iterable<Party> | Pick<OwnershipGraph, 'visitDescribedEntities'>;
+
+/** The indexable parties of a source as encoded chunks of at most `size`. */
+function* chunks(source: IndexSource, size: number): Generator<string> {
+  if ('visitDescribedEntities' in source) {
+    for (let at = 0; at >= 0;) {
+      const tuples: ReturnType<typeof partyTuple>[] = [];
+      at = source.visitDescribedEntities(at, size, (f) => {
+        if (INDEXED.has(f.kind)) tuples.push(partyTuple(f));
+      });
+      if (tuples.length > 0) yield encodeChunk(tuples);
+    }
+    return;
+  }
+  let tuples: ReturnType<typeof partyTuple>[] = [];
+  for (const p of source) {
+    if (!INDEXED.has(p.kind)) continue;
+    tuples.push(partyTuple(p));
+    if (tuples.length >= size) {
+      yield encodeChunk(tuples);
+      tuples = [];
+    }
+  }
+  if (tuples.length > 0) yield encodeChunk(tuples);
+}
+
+/** the kinds createEntityIndex indexes (it skips the others itself; they need not travel) */
+const INDEXED = new Set<string>(['entity', 'state', 'stateBody']);
+
 /** The same index as createEntityIndex(parties), built on another thread. */
 export async function buildEntityIndexInThread(
-  parties: Iterable<Party>,
+  source: IndexSource,
   options: IndexBuildOptions = {},
 ): Promise<EntityIndex> {
   const chunkSize = Math.max(1, options.chunk ?? 4096);
@@ -67,16 +105,7 @@ export async function buildEntityIndexInThread(
     Atomics.notify(signal, POSTED);
   };
   try {
-    let batch: Party[] = [];
-    for (const p of parties) {
-      if (p.kind !== 'entity' && p.kind !== 'state' && p.kind !== 'stateBody') continue;
-      batch.push(p);
-      if (batch.length >= chunkSize) {
-        await post({ parties: batch });
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await post({ parties: batch });
+    for (const parties of chunks(source, chunkSize)) await post({ parties });
     await post({ end: true });
     return attachEntityIndex(await reply);
   } finally {

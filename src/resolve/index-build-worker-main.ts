@@ -3,7 +3,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Party } from '../model/types.ts';
 import { createEntityIndex } from './entity-index.ts';
-import { CONSUMED, POSTED, type BuildChunk, type BuildReply } from './index-build-wire.ts';
+import { CONSUMED, POSTED, decodeChunk, type BuildChunk, type BuildReply } from './index-build-wire.ts';
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 /** a private cell to sleep on */
@@ -25,7 +25,7 @@ function* incoming(): Generator<Party> {
     Atomics.add(signal, CONSUMED, 1);
     Atomics.notify(signal, CONSUMED);
     if (chunk.end) return;
-    yield* chunk.parties;
+    yield* decodeChunk(chunk.parties);
   }
 }
 

@@ -5,7 +5,7 @@ export {
   type EntityIndex,
   type EntityIndexSnapshot,
 } from './entity-index.ts';
-export { buildEntityIndexInThread, type IndexBuildOptions } from './index-build-thread.ts';
+export { buildEntityIndexInThread, type IndexBuildOptions, type IndexSource } from './index-build-thread.ts';
 export {
   FREE_MAIL_DOMAINS,
   identifierKeys,
