@@ -145,7 +145,9 @@ export async function* streamTenantPages(
     const links = new Map<string, ChannelLink[]>();
     for (const l of linkRows) {
       const k = `${l.cloud}\u0000${l.to_key}`;
-      links.set(k, [...(links.get(k) ?? []), toLink(l)]);
+      const list = links.get(k);
+      if (list === undefined) links.set(k, [toLink(l)]);
+      else list.push(toLink(l));
     }
     yield rows.map((r) => toTenant(r, links.get(`${r.cloud}\u0000${r.tenant_key}`) ?? []));
     if (rows.length < pageSize) return;
