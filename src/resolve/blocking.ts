@@ -19,6 +19,7 @@ import {
   infoCountrySet,
   postingWeight,
   tokenSigBit,
+  tokenSigBit32,
   type EntityIndex,
   type IndexArrays,
 } from './entity-index.ts';
@@ -47,6 +48,7 @@ interface Scan {
   mq: number[];
   /** signature bit of each entry's token */
   bits: number[];
+  bits32: number[];
   qWeight: number;
   /** blocking tokens, in scan order */
   scan: number[];
@@ -146,8 +148,8 @@ const BUCKETS = 512; // the last holds every bound above the others
 const BUCKET_START = new Int32Array(BUCKETS + 1);
 
 function scanPostings(s: Scan, k: number, scannedBits: number): void {
-  const { postStart, postList, postWord } = s.A;
-  const { mc, bits } = s;
+  const { postStart, postList, postWord, postSig } = s.A;
+  const { mc, bits, bits32 } = s;
   const tid = s.scan[k]!;
   const first = postStart[tid]!;
   const end = postStart[tid + 1]!;
@@ -157,8 +159,9 @@ function scanPostings(s: Scan, k: number, scannedBits: number): void {
   const starts = BUCKET_START.fill(0);
   for (let p = first; p < end; p++) {
     const word = postWord[p]!;
+    const sig = postSig[p]!;
     let sharedBound = 0;
-    for (let x = 0; x < bits.length; x++) if (word & bits[x]!) sharedBound += mc[x]!;
+    for (let x = 0; x < bits.length; x++) if (word & bits[x]! && sig & bits32[x]!) sharedBound += mc[x]!;
     const code = postingCountry(word);
     const bound =
       (2 * sharedBound) / (s.qWeight + postingWeight(word)) +
@@ -217,6 +220,7 @@ export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typ
     mc: [],
     mq: [],
     bits: [],
+    bits32: [],
     qWeight: 0,
     scan: [],
     topRow: TOP_ROW,
@@ -256,7 +260,10 @@ export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typ
       }
     }
   }
-  for (const tid of mt) s.bits.push(tokenSigBit(tid));
+  for (const tid of mt) {
+    s.bits.push(tokenSigBit(tid));
+    s.bits32.push(tokenSigBit32(tid));
+  }
   let scannedBits = 0;
   for (let k = 0; k < scan.length; k++) {
     scanPostings(s, k, scannedBits);
@@ -266,8 +273,7 @@ export function blockNames(index: EntityIndex, q: QueryForm, fit: Int8Array, typ
   for (let i = 0; i < s.count; i++)
     out.push({ row: s.topRow[i]!, score: s.topS[i]!, ent: s.topEnt[i]!, rank: s.topRank[i]! });
   // same letters, other spacing ("ByteDance" / "Byte Dance"): always scored, ranked like the rest
-  for (const n of index.compactPostings(q.compactHash)) {
-    const row = A.nameStart[n]!;
+  for (const row of index.compactPostings(q.compactHash)) {
     if (out.some((o) => o.row === row)) continue;
     const ent = A.rec[row + REC_ENTITY]!;
     out.push({ row, score: preScore(s, row, 0), ent, rank: A.rec[row + REC_RANK]! >>> 0 });

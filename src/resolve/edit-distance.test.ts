@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { withinEdits } from './edit-distance.ts';
+import { letterMask, popcount32, withinEdits } from './edit-distance.ts';
 
 /** Optimal-string-alignment distance, the textbook full table (the reference the fast paths must agree with). */
 function osa(a: string, b: string): number {
@@ -45,6 +45,27 @@ describe('withinEdits', () => {
         assert.equal(withinEdits(a, b, limit), osa(a, b) <= limit, `${a} ~ ${b} within ${limit}`);
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('letterMask', () => {
+  it('two words within k edits differ in at most 2k bits of their letter masks', () => {
+    const word = fc.string({ unit: fc.constantFrom(...'abcdexyz019'), maxLength: 12 });
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        const d = osa(a, b);
+        assert.ok(popcount32(letterMask(a) ^ letterMask(b)) <= 2 * d, `${a} ~ ${b}: ${d} edits`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('popcount32 counts the bits of any 32-bit value', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (x) => {
+        assert.equal(popcount32(x), [...(x >>> 0).toString(2)].filter((c) => c === '1').length);
+      }),
     );
   });
 });

@@ -60,3 +60,21 @@ export function withinEdits(a: string, b: string, limit: number): boolean {
   }
   return prev[n]! <= limit;
 }
+
+/**
+ * The characters of s as a set of 32 bits (character code mod 32). An edit changes at most two
+ * bits of it (a substitution drops one character and adds another; a swap changes none), so two
+ * words whose sets differ in more than 2 × limit bits are more than limit edits apart: a test that
+ * costs one XOR before a word is read at all.
+ */
+export function letterMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+export function popcount32(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 63;
+}

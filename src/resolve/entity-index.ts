@@ -3,6 +3,7 @@
 // (bounded memory: no object, string or Map entry per entity beyond its id and display name in two
 // string pools; a worker thread attaches to the same arrays, see index-attach.ts).
 import type { Party } from '../model/types.ts';
+import { letterMask } from './edit-distance.ts';
 import { identifierKeys } from './identifiers.ts';
 import { attachEntityIndex, halfKey, SNAPSHOT_FORMAT } from './index-attach.ts';
 import {
@@ -16,6 +17,7 @@ import {
   TOKEN_STOP,
   WEIGHT_STEPS,
   tokenSigBit,
+  tokenSigBit32,
   type EntityIndex,
 } from './index-layout.ts';
 import { STOP_FACTOR, isStopWord, nameForms, type NameForm } from './names.ts';
@@ -144,11 +146,13 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
   const vocabSize = vocab.size;
   const idf = sharedFloat64(vocabSize);
   const tokenFlags = sharedUint8(vocabSize);
+  const tokenLetters = sharedInt32(vocabSize);
   for (const [t, tid] of vocab) {
     const w = Math.log(1 + (nNames + 1) / (dfCount.get(tid) + 1));
     const stop = isStopWord(t);
     idf[tid] = stop ? w * STOP_FACTOR : w;
     tokenFlags[tid] = stop ? TOKEN_STOP : 0;
+    tokenLetters[tid] = letterMask(t);
   }
   // Postings in CSR form: counts -> offsets -> fill. One Int32Array, no per-token arrays.
   const postStart = sharedInt32(vocabSize + 1);
@@ -156,6 +160,7 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
   const fill = postStart.slice(0, vocabSize);
   const postList = sharedInt32(postStart[vocabSize]!);
   const postWord = sharedInt32(postList.length);
+  const postSig = sharedInt32(postList.length);
   const entCountrySet = entCountry.toShared();
   for (let n = 0; n < nNames; n++) {
     const row = starts[n]!;
@@ -163,11 +168,13 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
     const end = first + rec[row + REC_LENGTH]!;
     let w = 0;
     let sig = 0;
+    let sig32 = 0;
     for (let i = first; i < end; i++) {
       const raw = rec[i]!;
       const tid = raw < 0 ? ~raw : raw;
       w += idf[tid]!;
       sig |= tokenSigBit(tid);
+      sig32 |= tokenSigBit32(tid);
     }
     recF[row + REC_WEIGHT] = w;
     const word =
@@ -179,6 +186,7 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
       const at = fill[raw < 0 ? ~raw : raw]!++;
       postList[at] = row;
       postWord[at] = word;
+      postSig[at] = sig32;
     }
   }
   // Typo blocking: a single edit leaves the first or the second half of a word intact, so each
@@ -208,15 +216,17 @@ export function createEntityIndex(parties: Iterable<Party>): EntityIndex {
       postStart,
       postList,
       postWord,
+      postSig,
       idf,
     },
-    compact: HashBuckets.build(nameHash.toShared()).parts,
+    compact: HashBuckets.build(nameHash.toShared(), starts).parts,
     keys: HashBuckets.build(keyHash.toShared(), keyEnt.toShared()).parts,
     ids: ids.seal().parts,
     names: names.seal().parts,
     entityKeys: keysPool.seal().parts,
     vocab: vocabPool.seal(true).parts,
     tokenFlags,
+    tokenLetters,
     halves: HashBuckets.build(halfHash.toShared(), halfToken.toShared()).parts,
     countrySets,
   });

@@ -1,7 +1,7 @@
 // The EntityIndex over a snapshot's shared arrays: what createEntityIndex returns in the thread that
 // built it, and what a worker thread builds from a posted snapshot (no copy, no rebuild). Per view,
 // only caches: country fits per tenant country, and tokens read back from the dictionary.
-import { withinEdits } from './edit-distance.ts';
+import { letterMask, popcount32, withinEdits } from './edit-distance.ts';
 import {
   COUNTRY_CONFLICT,
   COUNTRY_MATCH,
@@ -28,7 +28,7 @@ export const halfKey = (len: number, first: boolean, half: string): string =>
 export function attachEntityIndex(snapshot: EntityIndexSnapshot): EntityIndex {
   if (snapshot.format !== SNAPSHOT_FORMAT)
     throw new Error(`not an entity index snapshot of this version: ${String(snapshot.format)}`);
-  const { arrays, tokenFlags, countrySets } = snapshot;
+  const { arrays, tokenFlags, tokenLetters, countrySets } = snapshot;
   const { rec, nameStart: starts, entNameStart: entStarts, entCountrySet, postStart, idf } = arrays;
   const recF = new Float32Array(rec.buffer, rec.byteOffset, rec.length);
   const ids = new StringTable(snapshot.ids);
@@ -95,13 +95,15 @@ export function attachEntityIndex(snapshot: EntityIndexSnapshot): EntityIndex {
     similarTokens: (q) => {
       const out: number[] = [];
       const limit = q.length >= 9 ? 2 : 1;
+      const letters = letterMask(q);
       for (let len = q.length - limit; len <= q.length + limit; len++) {
         if (len < 5) continue;
         const h = len >> 1;
         for (const first of [true, false]) {
           const half = first ? q.slice(0, h) : q.slice(q.length - (len - h));
           halves.each(fnv1a(halfKey(len, first, half)), (tid) => {
-            if (out.includes(tid)) return;
+            // most words under a half-word key differ in too many letters: skipped before they are read
+            if (popcount32(letters ^ tokenLetters[tid]!) > 2 * limit || out.includes(tid)) return;
             const t = token(tid);
             // a hash hit is confirmed against the token itself (32-bit hashes collide)
             if (t.length !== len || !(first ? t.startsWith(half) : t.endsWith(half))) return;

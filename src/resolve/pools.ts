@@ -127,7 +127,14 @@ export class StringTable {
   }
   /** string i against string j by UTF-8 bytes (< 0: i first): their UTF-16 order when both are ASCII */
   compareBytes(i: number, j: number): number {
-    return this.bytes.compare(this.bytes, this.start(j), this.ends[j]!, this.start(i), this.ends[i]!);
+    // a loop, not Buffer.compare: ids are short, and the call's own checks cost more than the bytes
+    const b = this.parts.bytes;
+    let x = this.start(i);
+    let y = this.start(j);
+    const xEnd = this.ends[i]!;
+    const yEnd = this.ends[j]!;
+    for (; x < xEnd && y < yEnd; x++, y++) if (b[x] !== b[y]) return b[x]! - b[y]!;
+    return xEnd - x - (yEnd - y);
   }
   /** the number of string s, or -1 (the table must be sealed for lookup) */
   find(s: string): number {
