@@ -14,6 +14,7 @@ import { COUNTRY_BONUS, COUNTRY_PENALTY, blockNames } from './blocking.ts';
 import { queryForm, scoreName, type NameScore } from './name-score.ts';
 import { isPlaceholderName, isStopWord, nameForms } from './names.ts';
 import { fnv1a } from './pools.ts';
+import { selectBest } from './select-best.ts';
 
 export const MATCHER_VERSION = 'channelguard-match/1';
 
@@ -186,7 +187,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
 
   const candidates: Ranked[] = [];
   for (const [e, a] of acc) {
-    const matched: string[] = [...new Set(a.ids)].sort();
+    const matched: string[] = a.ids.length === 0 ? [] : [...new Set(a.ids)].sort();
     const conflicts: string[] = [];
     const capped: string[] = [];
     const keys = tenantKinds.size > 0 ? index.entityKeys(e) : [];
@@ -242,26 +243,27 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
   }
   // Equal scores: identifier evidence first, then the domain, then the closer name (a score capped
   // at 1 hides "Acme AG" ~ "Acme AG" beating "Acme Technology AG"), then the id (deterministic).
-  candidates.sort(
-    (x, y) =>
-      y.score - x.score ||
-      Number(y.byId) - Number(x.byId) ||
-      Number(y.byDomain) - Number(x.byDomain) ||
-      y.nameScore - x.nameScore ||
-      index.compareEntityIds(x.e, y.e),
-  );
-  for (const c of candidates.slice(0, MAX_CANDIDATES)) {
+  const before = (x: Ranked, y: Ranked) =>
+    y.score - x.score ||
+    Number(y.byId) - Number(x.byId) ||
+    Number(y.byDomain) - Number(x.byDomain) ||
+    y.nameScore - x.nameScore ||
+    index.compareEntityIds(x.e, y.e);
+  // Only the best few are shown or compared: ids are read for candidates that tie with them only
+  // (an id is a cache miss or two; most candidates lose on score).
+  const ranked = selectBest(candidates, MAX_CANDIDATES, before);
+  for (const c of ranked) {
     idOf(index, c);
     c.name = index.entityName(c.e);
   }
-  const shown = candidates.slice(0, MAX_CANDIDATES).map(({ entityId, name, score, matched, conflicts }) => ({
+  const shown = ranked.map(({ entityId, name, score, matched, conflicts }) => ({
     entityId,
     name,
     score,
     matched,
     conflicts,
   }));
-  for (const c of candidates.slice(0, MAX_CANDIDATES)) {
+  for (const c of ranked) {
     const a = acc.get(c.e)!;
     const via = a.name ? ` name "${a.nameShown}" ~ "${c.name}" [${a.name.matched.join(', ')}]` : '';
     explanation.push(
@@ -269,7 +271,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
         (c.conflicts.length ? `; conflicts ${c.conflicts.join('+')}` : ''),
     );
   }
-  const top = candidates[0];
+  const top = ranked[0];
   const base = { candidates: shown, explanation, refused };
   if (!top || top.score < WEAK) {
     explanation.push(
@@ -277,7 +279,7 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     );
     return { status: 'unresolved', score: top?.score ?? 0, ...base };
   }
-  const second = candidates[1];
+  const second = ranked[1];
   // A strong name that also owns the tenant's web domain beats a close name that does not: the
   // domain is the evidence a reviewer would ask for. (A domain alone never matches: see `score`.)
   const settledByDomain = top.byDomain && !second?.byDomain && top.score >= STRONG && top.capped.length === 0;
@@ -293,7 +295,11 @@ export function matchTenant(index: EntityIndex, tenant: TenantLike): MatchResult
     );
     return { status: 'review', score: top.score, ...base };
   }
-  const elsewhere = candidates.find((c) => c.byId && c !== top);
+  // the best candidate an identifier points at, other than the top one
+  let elsewhere: Ranked | undefined;
+  if (!top.byId)
+    for (const c of candidates)
+      if (c.byId && c !== top && (!elsewhere || before(c, elsewhere) < 0)) elsewhere = c;
   if (!top.byId && elsewhere) {
     explanation.push(
       `review: the tenant's identifier points to ${idOf(index, elsewhere)}, its name to ${top.entityId}`,
