@@ -2,13 +2,15 @@
 // relationship states one interest, no stake is a declared stand-in, and no holder states two
 // ownership stakes (so nothing combines by maximum). Its edges are then the relationships
 // themselves, grouped by type and, within a type, in holder order -- as the general path writes
-// them. Whole-graph compiles only (graph node = compiled node).
+// them. Whole-graph compiles only (graph node = compiled node): one loop over every node, the
+// graph's columns in locals.
 import {
   C_INDICATE,
   C_RESTRICT,
   E_HI_OPEN,
   E_LO_OPEN,
   E_STRIDE,
+  F_CONFLICT,
   F_INCONSISTENT,
   F_INVALID,
   F_SELF,
@@ -22,11 +24,18 @@ import { FULL } from './units.ts';
 /** Slots are bits of a mask: a policy with more ownership types takes the general path. */
 export const MAX_SIMPLE_SLOTS = 30;
 
-export class SimpleCompiler {
+/** Compiles one subject from edge `m` on; returns the new edge count. */
+export interface SubjectCompiler {
+  compile(v: number, m: number): number;
   /** the subject's flags found (F_INVALID, F_INCONSISTENT, F_SELF), after `compile` */
-  flags = 0;
-  /** a subjectExemptFromDisclosure statement covers the subject */
-  exempt = false;
+  flags: number;
+  /** a subjectExemptFromDisclosure statement covers the subject, after `compile` */
+  exempt: boolean;
+}
+
+export class SimpleCompiler {
+  /** a subjectExemptFromDisclosure statement covers the subject (set by `others`) */
+  private exempt = false;
 
   constructor(
     private readonly g: CompactGraph,
@@ -38,76 +47,121 @@ export class SimpleCompiler {
   ) {}
 
   /**
-   * Writes subject v's edges from edge `m` on (and its control edges to `ctrl`); returns the new
-   * edge count, or -1 when v needs the general path (nothing written then).
+   * Compiles every node, in order: the simple path where it applies, else `general`; writes edge
+   * and control starts (`inStart`, `cStart`: CSR) and the flags found while compiling (then
+   * completed by `finish`, which returns a node's flags).
    */
-  compile(v: number, m: number): number {
-    const { g, ctx, e, eRel, eType } = this;
-    const a = g.subjStart[v]!;
-    const b = g.subjStart[v + 1]!;
+  compileAll(
+    general: SubjectCompiler,
+    inStart: Int32Array,
+    cStart: Int32Array,
+    flags: Uint8Array,
+    finish: (v: number, f: number, exempt: boolean) => number,
+  ): void {
+    const { g, ctx, e, eRel, eType, ctrl } = this;
+    const { subjStart, relHolder, relFlags, relIntStart, intType, intMeta, intShape, intLo, intHi } = g;
+    const { role: roles, slot: slotOf } = ctx;
+    const conflict = g.nodeConflict;
+    const n = g.nodeCount;
     const untyped = ctx.slotNames.length - 1;
-    // one pass writes the edges in relationship order (from `m`: the general path overwrites
-    // them if this one gives up); a subject with one ownership type needs no other
-    let f = 0;
-    let slots = 0;
-    let sum = 0;
-    let open = false;
-    let other = false; // a control interest, an exemption or a self-holding to look at
-    let prev = -1; // the holder of the last ownership stake
-    let end = m;
-    for (let r = a; r < b; r++) {
-      const h = g.relHolder[r]!;
-      if (h < 0 || h === v) {
-        other = true;
-        continue;
-      }
-      let lo = 0;
-      let hi = FULL;
-      let ef = 0;
-      let t = 0;
-      let slot = untyped;
-      if (!(g.relFlags[r]! & REL_NO_INTERESTS)) {
-        const k = g.relIntStart[r]!;
-        const count = g.relIntStart[r + 1]! - k;
-        if (count === 0) continue;
-        if (count > 1) return -1;
-        t = g.intType[k]!;
-        if (ctx.role[t] !== ROLE_OWN) {
+    let m = 0;
+    nodes: for (let v = 0; v < n; v++) {
+      const a = subjStart[v]!;
+      const b = subjStart[v + 1]!;
+      const ctrlFrom = ctrl.length;
+      // one pass writes the edges in relationship order (from `m`: the general path overwrites
+      // them if this one gives up); a subject with one ownership type needs no other
+      let f = conflict[v] ? F_CONFLICT : 0;
+      let slots = 0;
+      let sum = 0;
+      let open = false;
+      let other = false; // a control interest, an exemption or a self-holding to look at
+      let prev = -1; // the holder of the last ownership stake
+      let end = m;
+      for (let r = a; r < b; r++) {
+        const h = relHolder[r]!;
+        if (h < 0 || h === v) {
           other = true;
           continue;
         }
-        if ((g.intMeta[k]! & 3) === DOI_INDIRECT) return -1;
-        slot = ctx.slot[t]!;
-        const shape = g.intShape[k]!;
-        if (shape & SH_INVALID) f |= F_INVALID;
-        else {
-          lo = g.intLo[k]!;
-          hi = g.intHi[k]!;
-          ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0);
+        let lo = 0;
+        let hi = FULL;
+        let ef = 0;
+        let t = 0;
+        let slot = untyped;
+        if (!(relFlags[r]! & REL_NO_INTERESTS)) {
+          const k = relIntStart[r]!;
+          const count = relIntStart[r + 1]! - k;
+          if (count === 0) continue;
+          if (count > 1) {
+            m = this.general(general, v, m, f, inStart, cStart, flags, ctrlFrom, finish);
+            continue nodes;
+          }
+          t = intType[k]!;
+          if (roles[t] !== ROLE_OWN) {
+            other = true;
+            continue;
+          }
+          if ((intMeta[k]! & 3) === DOI_INDIRECT) {
+            m = this.general(general, v, m, f, inStart, cStart, flags, ctrlFrom, finish);
+            continue nodes;
+          }
+          slot = slotOf[t]!;
+          const shape = intShape[k]!;
+          if (shape & SH_INVALID) f |= F_INVALID;
+          else {
+            lo = intLo[k]!;
+            hi = intHi[k]!;
+            ef = (shape & SH_LO_OPEN ? E_LO_OPEN : 0) | (shape & SH_HI_OPEN ? E_HI_OPEN : 0);
+          }
         }
+        if (h === prev) {
+          m = this.general(general, v, m, f & F_CONFLICT, inStart, cStart, flags, ctrlFrom, finish);
+          continue nodes;
+        }
+        prev = h;
+        slots |= 1 << slot;
+        const o = end * E_STRIDE;
+        e[o] = h;
+        e[o + 1] = lo;
+        e[o + 2] = hi;
+        e[o + 3] = ef | (slot << 8);
+        eRel[end] = r;
+        eType[end] = t;
+        end++;
+        sum += lo;
+        if (ef & E_LO_OPEN) open = true;
       }
-      if (h === prev) return -1;
-      prev = h;
-      slots |= 1 << slot;
-      const o = end * E_STRIDE;
-      e[o] = h;
-      e[o + 1] = lo;
-      e[o + 2] = hi;
-      e[o + 3] = ef | (slot << 8);
-      eRel[end] = r;
-      eType[end] = t;
-      end++;
-      sum += lo;
-      if (ef & E_LO_OPEN) open = true;
+      if ((slots & (slots - 1)) === 0) {
+        // the 100% check of the one type
+        if (sum > FULL || (sum === FULL && open)) f |= F_INCONSISTENT;
+      } else f |= this.bySlot(v, m, slots);
+      this.exempt = false;
+      if (other) f |= this.others(v);
+      m = end;
+      inStart[v + 1] = m;
+      cStart[v + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[v]!;
+      flags[v] = finish(v, f, this.exempt);
     }
-    if ((slots & (slots - 1)) === 0) {
-      // the 100% check of the one type
-      if (sum > FULL || (sum === FULL && open)) f |= F_INCONSISTENT;
-    } else f |= this.bySlot(v, m, slots);
-    this.exempt = false;
-    if (other) f |= this.others(v);
-    this.flags = f;
-    return end;
+  }
+
+  /** Node v by the general path. */
+  private general(
+    general: SubjectCompiler,
+    v: number,
+    m: number,
+    f: number,
+    inStart: Int32Array,
+    cStart: Int32Array,
+    flags: Uint8Array,
+    ctrlFrom: number,
+    finish: (v: number, f: number, exempt: boolean) => number,
+  ): number {
+    m = general.compile(v, m);
+    inStart[v + 1] = m;
+    cStart[v + 1] = (this.ctrl.length - ctrlFrom) / 4 + cStart[v]!;
+    flags[v] = finish(v, (f & F_CONFLICT) | general.flags, general.exempt);
+    return m;
   }
 
   /**

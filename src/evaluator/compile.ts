@@ -5,7 +5,7 @@ import { REL_LINK, REL_NO_INTERESTS, type CompactGraph } from './graph.ts';
 import { ROLE_OWN, ROLE_RESTRICT, type PolicyContext } from './policy-context.ts';
 import { DOI_INDIRECT, SH_HI_OPEN, SH_INVALID, SH_LO_OPEN } from './store.ts';
 import { Scratch } from './compile-scratch.ts';
-import { MAX_SIMPLE_SLOTS, SimpleCompiler } from './compile-simple.ts';
+import { MAX_SIMPLE_SLOTS, SimpleCompiler, type SubjectCompiler } from './compile-simple.ts';
 import { int32Column, type Column } from './growable.ts';
 import { FULL } from './units.ts';
 
@@ -89,36 +89,27 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
   const ctrl = int32Column(); // holder, kind, rel, type quadruples
   const flags = new Uint8Array(n);
   const general = new GeneralCompiler(g, ctx, nodes, toLocal, e, eRel, eType, ctrl);
-  const simple =
-    nodes === null && ctx.slotNames.length <= MAX_SIMPLE_SLOTS
-      ? new SimpleCompiler(g, ctx, e, eRel, eType, ctrl)
-      : null;
-  let m = 0;
-
-  for (let s = 0; s < n; s++) {
-    const v = nodes === null ? s : nodes[s]!;
-    let f = g.nodeConflict[v] ? F_CONFLICT : 0;
-    let exempt: boolean;
-    const ctrlFrom = ctrl.length;
-    const done = simple === null ? -1 : simple.compile(v, m);
-    if (done >= 0) {
-      m = done;
-      f |= simple!.flags;
-      exempt = simple!.exempt;
-    } else {
-      m = general.compile(v, m);
-      f |= general.flags;
-      exempt = general.exempt;
-    }
-    inStart[s + 1] = m;
-    cStart[s + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[s]!;
-
+  // a node's flags: those compiling found, then origin and remainder
+  const finish = (v: number, f: number, exempt: boolean): number => {
     const o = ctx.origin(v);
     if (o.root) f |= F_ROOT;
     else if (o.unknown) f |= ctx.reviewUnknown ? F_UNKNOWN | F_UNKNOWN_UP : F_UNKNOWN;
     const kind = g.nodeKind[v]!;
     if (ctx.unaccountedUnknown && kind === 0 && !o.unknown && !exempt && !isListed(g, v)) f |= F_REMAINDER;
-    flags[s] = f;
+    return f;
+  };
+  if (nodes === null && ctx.slotNames.length <= MAX_SIMPLE_SLOTS)
+    new SimpleCompiler(g, ctx, e, eRel, eType, ctrl).compileAll(general, inStart, cStart, flags, finish);
+  else {
+    let m = 0;
+    for (let s = 0; s < n; s++) {
+      const v = nodes === null ? s : nodes[s]!;
+      const ctrlFrom = ctrl.length;
+      m = general.compile(v, m);
+      inStart[s + 1] = m;
+      cStart[s + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[s]!;
+      flags[s] = finish(v, (g.nodeConflict[v] ? F_CONFLICT : 0) | general.flags, general.exempt);
+    }
   }
   const c = ctrl.length / 4;
   const cHolder = new Int32Array(c);
@@ -149,7 +140,7 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
 }
 
 /** Any subject: several interests, stakes to combine by maximum, declared stand-ins. */
-class GeneralCompiler {
+class GeneralCompiler implements SubjectCompiler {
   /** the subject's flags found (F_INVALID, F_INCONSISTENT, F_SELF), after `compile` */
   flags = 0;
   /** a subjectExemptFromDisclosure statement covers the subject */

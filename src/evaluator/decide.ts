@@ -1,6 +1,6 @@
 // Step 7: the decision per method, with its reasons, both intervals, flags and witness paths.
 import type { Verdict } from '../model/types.ts';
-import type { LoadedPolicy } from '../policy/schema.ts';
+import type { LoadedPolicy, PolicyRef } from '../policy/schema.ts';
 import {
   F_CONFLICT,
   F_INCONSISTENT,
@@ -27,9 +27,21 @@ export interface DecideContext {
   loaded: LoadedPolicy;
   /** witness paths over this solve */
   search: PathSearch;
+  /** the policy ref every decision shows: one frozen copy of loaded.ref (see decide) */
+  policyRef: PolicyRef;
 }
 
 const percent = (units: number) => units / UNITS_PER_PERCENT;
+
+/** shared by every decision with no reasons or no flags (frozen: see decide) */
+const NONE = Object.freeze([]) as unknown as string[];
+const NONE_PATHS = Object.freeze([]) as unknown as WitnessPath[];
+const ALLOWED_NOTHING = Object.freeze({ verdict: 'allowed' as Verdict, min: 0, max: 0 });
+
+function interval(verdict: Verdict, lo: number, hi: number): { verdict: Verdict; min: number; max: number } {
+  if (verdict === 'allowed' && lo === 0 && hi === 0) return ALLOWED_NOTHING;
+  return { verdict, min: percent(lo), max: percent(hi) };
+}
 const FLAGGED = F_UNKNOWN | F_INVALID | F_INCONSISTENT | F_SELF | F_CONFLICT;
 
 export function combine(method: string, cascade: Verdict, lookThrough: Verdict): Verdict {
@@ -71,9 +83,13 @@ export function decide(d: DecideContext, v: number): Decision {
   const lookThrough = lookThroughVerdict(d, v);
   const decision: Verdict = f & F_ROOT ? 'restricted' : combine(method, cascade, lookThrough);
 
-  const reasons: string[] = ctx.origin(node).reasons.slice();
-  if (method !== 'look-through' && cascade !== 'allowed') reasons.push('cascade');
-  if (method !== 'cascade' && lookThrough !== 'allowed') reasons.push('look-through');
+  // Most decisions find nothing: they share one frozen empty list, and one frozen interval per
+  // method (allowed, 0-0), rather than each allocating its own (a consumer writing to one fails
+  // loudly). Lists are made when a first entry comes.
+  const origin = ctx.origin(node).reasons;
+  let reasons: string[] | null = origin.length > 0 ? origin.slice() : null;
+  if (method !== 'look-through' && cascade !== 'allowed') (reasons ??= []).push('cascade');
+  if (method !== 'cascade' && lookThrough !== 'allowed') (reasons ??= []).push('look-through');
   const c0 = c.cStart[v]!;
   const c1 = c.cStart[v + 1]!;
   if (c0 < c1) {
@@ -83,37 +99,39 @@ export function decide(d: DecideContext, v: number): Decision {
       const possibly = res.inP(h) || ctx.threshold.upperPast(res.hi(h), res.hiOpen(h));
       if (possibly) control.add(`control:${g.store.typeNames[c.cType[k]!]!}`);
     }
-    for (const x of [...control].sort()) reasons.push(x);
+    for (const x of [...control].sort()) (reasons ??= []).push(x);
   }
-  if (f & F_REMAINDER && decision !== 'allowed') reasons.push('remainder');
-  const flags: string[] = [];
+  if (f & F_REMAINDER && decision !== 'allowed') (reasons ??= []).push('remainder');
+  let flags: string[] = NONE;
   if (f & FLAGGED || res.capped(v)) {
+    flags = [];
     if (f & F_UNKNOWN) flags.push('unknown-origin');
     if (f & F_INVALID) flags.push('invalid-share');
     if (f & F_INCONSISTENT) flags.push('inconsistent-shares');
     if (f & F_SELF) flags.push('self-holding');
     if (f & F_CONFLICT) flags.push('conflicting-statements');
     if (res.capped(v)) flags.push('iteration-capped');
-    for (const x of flags) reasons.push(x);
+    for (const x of flags) (reasons ??= []).push(x);
   }
   // Paths witness a restriction or a review, and an allowed decision whose figures come near the
   // threshold (at least half of it: a 50% stake that stays allowed at "more than 50%"). Small
   // minority stakes are not traced: on large graphs that search would cost more than the rest.
   const reached = Math.max(res.cHi(v), res.hi(v)) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
-  let paths: WitnessPath[] = [];
+  let paths: WitnessPath[] = NONE_PATHS;
   if (decision !== 'allowed' || reached) {
     const w = d.search.run(v);
-    paths = w.paths;
-    if (w.truncated) reasons.push('paths-truncated');
+    if (w.paths.length > 0) paths = w.paths;
+    if (w.truncated) (reasons ??= []).push('paths-truncated');
   }
 
   const id = g.nodeIds[node]!;
   const name = g.nameOfNode(node);
   const kind = PARTY_KINDS[g.nodeKind[node]!] ?? 'unknownEntity';
-  const cascadeOut = { verdict: cascade, min: percent(res.cLo(v)), max: percent(res.cHi(v)) };
-  const lookThroughOut = { verdict: lookThrough, min: percent(res.lo(v)), max: percent(res.hi(v)) };
-  const policy = { ...d.loaded.ref };
+  const cascadeOut = interval(cascade, res.cLo(v), res.cHi(v));
+  const lookThroughOut = interval(lookThrough, res.lo(v), res.hi(v));
+  const policy = d.policyRef;
   const asOf = g.asOf;
+  if (reasons === null) reasons = NONE;
   // two literals rather than a spread: the same keys in the same order, built without a copy
   return name !== undefined
     ? {

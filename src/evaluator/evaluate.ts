@@ -177,7 +177,8 @@ export function evaluateEach(
   }
   const { c, res } = solve(g, ctx, nodes);
   res.attach(c); // witness paths read node data from the records
-  const d = { graph: g, ctx, c, res, loaded: policy, search: new PathSearch({ graph: g, ctx, c, res }) };
+  const search = new PathSearch({ graph: g, ctx, c, res });
+  const d = { graph: g, ctx, c, res, loaded: policy, search, policyRef: Object.freeze({ ...policy.ref }) };
   if (targets === null) {
     for (let v = 0; v < c.n; v++) if (g.isDecisionNode(v)) onDecision(decide(d, v));
     return;

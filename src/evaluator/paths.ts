@@ -55,6 +55,8 @@ export class PathSearch {
   private readonly items = new Int32Array(MAX_POPS + 1);
   private size = 0;
   private dropped = false;
+  /** the relationships of the hops of the paths found (scratch) */
+  private rels = new Int32Array(64);
 
   constructor(private readonly p: PathContext) {}
 
@@ -121,10 +123,13 @@ export class PathSearch {
     items[i] = x;
   }
 
-  /** Could this holder pass anything restricted on? (its solve record: one cache line) */
+  /**
+   * Could this holder pass anything restricted on? (A root is too, but every solve puts its
+   * roots in P, so its flags need not be read: what it passes on is all in one place.)
+   */
   private tainted(h: number): boolean {
     const { res } = this.p;
-    return res.inP(h) || res.hi(h) > 0 || (res.flags(h) & F_ROOT) !== 0;
+    return res.inP(h) || res.hi(h) > 0;
   }
 
   private onPath(x: number, v: number): boolean {
@@ -136,22 +141,24 @@ export class PathSearch {
     // node data from the solve's records (one cache line per node; see solve.ts)
     const { c, res } = this.p;
     const e = c.e;
-    const paths: WitnessPath[] = [];
+    const found: number[] = []; // the partial reaching each source found, and its reason
+    const reasons: string[] = [];
     this.count = 0;
     this.size = 0;
     this.dropped = false;
     this.push(this.add(start, -1, 0, 1, 0), MAX_POPS);
     let pops = 0;
     while (this.size > 0 || this.dropped) {
-      if (pops++ >= MAX_POPS) return { paths, truncated: true };
+      if (pops++ >= MAX_POPS) return this.result(found, reasons, true);
       const x = this.items[--this.size]!;
       const room = MAX_POPS - pops;
       const v = this.node[x]!;
       const f = res.flags(v);
       const reason = sourceReason(this.p, v, f);
       if (reason !== undefined) {
-        if (paths.length === MAX_PATHS) return { paths, truncated: true };
-        paths.push({ root: this.p.graph.nodeIds[globalOf(c, v)]!, rootReason: reason, hops: this.hopsOf(x) });
+        if (found.length === MAX_PATHS) return this.result(found, reasons, true);
+        found.push(x);
+        reasons.push(reason);
         if (f & F_ROOT) continue; // a root is restricted by itself: nothing above matters
       }
       const xDepth = this.depth[x]!;
@@ -178,43 +185,82 @@ export class PathSearch {
         else this.dropped = true;
       }
     }
-    return { paths, truncated: false };
+    return this.result(found, reasons, false);
   }
 
-  private hopsOf(top: number): WitnessHop[] {
+  /** The paths to the sources found (their hops' ids read together: see hopIds). */
+  private result(
+    found: number[],
+    reasons: string[],
+    truncated: boolean,
+  ): { paths: WitnessPath[]; truncated: boolean } {
     const { graph: g, c } = this.p;
-    const hops: WitnessHop[] = [];
-    for (let x = top; this.parent[x]! !== -1; x = this.parent[x]!) {
-      const holder = g.nodeIds[globalOf(c, this.node[x]!)]!;
-      const subject = g.nodeIds[globalOf(c, this.node[this.parent[x]!]!)]!;
-      let rel: number;
-      let type: number;
-      let share: ShareView;
-      const edge = this.edge[x]!;
-      if (edge >= 0) {
-        const k = edge;
-        rel = c.eRel[k]!;
-        type = c.eType[k]!;
-        share = { min: percent(c.e[k * E_STRIDE + 1]!), max: percent(c.e[k * E_STRIDE + 2]!) };
-        if (c.e[k * E_STRIDE + 3]! & E_LO_OPEN) share.minOpen = true;
-        if (c.e[k * E_STRIDE + 3]! & E_HI_OPEN) share.maxOpen = true;
-      } else {
-        const k = ~edge;
-        rel = c.cRel[k]!;
-        type = c.cType[k]!;
-        share = { min: 0, max: 100 };
+    const paths: WitnessPath[] = [];
+    if (found.length === 0) return { paths, truncated };
+    let hops = 0;
+    for (const top of found) hops += this.depth[top]!;
+    const rels = hops <= this.rels.length ? this.rels : (this.rels = new Int32Array(2 * hops));
+    let i = 0;
+    for (const top of found)
+      for (let x = top; this.parent[x]! !== -1; x = this.parent[x]!) {
+        const edge = this.edge[x]!;
+        rels[i++] = edge >= 0 ? c.eRel[edge]! : c.cRel[~edge]!;
       }
-      hops.push({
-        holder,
-        subject,
-        interestType: type === 0 ? '(none)' : g.store.typeNames[type]!,
-        share,
-        source: g.relationshipId(rel),
-        statementId: g.statementId(rel),
-      });
+    const ids = hopIds(g, rels, hops);
+    i = 0;
+    for (let p = 0; p < found.length; p++) {
+      const top = found[p]!;
+      const list: WitnessHop[] = new Array(this.depth[top]!);
+      let j = list.length;
+      for (let x = top; this.parent[x]! !== -1; x = this.parent[x]!) {
+        const holder = g.nodeIds[globalOf(c, this.node[x]!)]!;
+        const subject = g.nodeIds[globalOf(c, this.node[this.parent[x]!]!)]!;
+        let type: number;
+        let share: ShareView;
+        const edge = this.edge[x]!;
+        if (edge >= 0) {
+          const k = edge;
+          type = c.eType[k]!;
+          share = { min: percent(c.e[k * E_STRIDE + 1]!), max: percent(c.e[k * E_STRIDE + 2]!) };
+          if (c.e[k * E_STRIDE + 3]! & E_LO_OPEN) share.minOpen = true;
+          if (c.e[k * E_STRIDE + 3]! & E_HI_OPEN) share.maxOpen = true;
+        } else {
+          type = c.cType[~edge]!;
+          share = { min: 0, max: 100 };
+        }
+        list[--j] = {
+          holder,
+          subject,
+          interestType: type === 0 ? '(none)' : g.store.typeNames[type]!,
+          share,
+          source: ids[2 * i]!,
+          statementId: ids[2 * i + 1]!,
+        };
+        i++;
+      }
+      paths.push({ root: g.nodeIds[globalOf(c, this.node[top]!)]!, rootReason: reasons[p]!, hops: list });
     }
-    return hops.reverse();
+    return { paths, truncated };
   }
+}
+
+/**
+ * The relationship and statement ids of rels[0 .. count), interleaved. Each is three reads apart,
+ * each read from a column in statement order: done a column at a time for all of them, those
+ * reads are in flight together.
+ */
+function hopIds(g: CompactGraph, rels: Int32Array, count: number): string[] {
+  const s = g.store;
+  const stmts = new Int32Array(count);
+  for (let i = 0; i < count; i++) stmts[i] = g.relStmt[rels[i]!]!;
+  const records = new Int32Array(count);
+  for (let i = 0; i < count; i++) records[i] = s.rsRecord.data[stmts[i]!]!;
+  const out: string[] = new Array<string>(2 * count);
+  for (let i = 0; i < count; i++) {
+    out[2 * i] = s.relIds.keys[records[i]!]!;
+    out[2 * i + 1] = s.rsStmtId[stmts[i]!]!;
+  }
+  return out;
 }
 
 export function witnessPaths(p: PathContext, start: number): { paths: WitnessPath[]; truncated: boolean } {

@@ -8,7 +8,7 @@ import { createGraphBuilder } from './builder.ts';
 import { compile } from './compile.ts';
 import type { CompactGraph } from './graph.ts';
 import { PolicyContext } from './policy-context.ts';
-import { S_STRIDE, SolveState, Solver } from './solve.ts';
+import { SolveState, Solver } from './solve.ts';
 import { solveInOrder, solveWhole } from './solve-in-order.ts';
 import { sweep } from './sweep.ts';
 import { AS_OF, company, policy, rel } from './test-graph.ts';
@@ -26,8 +26,8 @@ function graphOf(countries: string[], rels: Relationship[]): CompactGraph {
 
 const id = (i: number) => `p${(i * 7919) % 1009}-${i}`;
 
-/** What the solve decides about v (the record less scratch and copies). */
-const state = (s: SolveState, v: number) => [...s.st.subarray(S_STRIDE * v, S_STRIDE * v + 4)];
+/** What the solve decides about v. */
+const state = (s: SolveState, v: number) => [s.ab[2 * v], s.ab[2 * v + 1], s.cas[2 * v], s.cas[2 * v + 1]];
 
 function both(g: CompactGraph, overrides: Record<string, unknown>) {
   const ctx = new PolicyContext(policy(overrides).policy, g);

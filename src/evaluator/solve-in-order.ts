@@ -5,7 +5,7 @@
 // are met in (every step is monotone), so the result is the one `sweep` gives -- except where a
 // cycle hits the work budget: there what is kept depends on the order, and the caller falls back.
 import { E_STRIDE, type Compiled } from './compile.ts';
-import { S_STRIDE, SolveState, Solver, WORK_BUDGET } from './solve.ts';
+import { R_STRIDE, SolveState, Solver, WORK_BUDGET } from './solve.ts';
 import type { SolveOrder } from './solve-order.ts';
 import { sweep } from './sweep.ts';
 import type { Threshold } from './units.ts';
@@ -56,13 +56,13 @@ export function solveInOrder(c: Compiled, s: SolveState, solver: Solver, o: Solv
   let touched = 0;
   for (let bi = 0; bi <= blocks.length; bi += 2) {
     const a = bi < blocks.length ? blocks[bi]! : n;
-    touched ^= solveRun(c, s.st, solver, order, i, a);
+    touched ^= solveRun(c, s, solver, order, i, a);
     i = a;
     if (a === n) break;
     const b = blocks[bi + 1]!;
     // the nodes of the block: index -1 (unvisited); others read 0 (outside) or DONE
-    const st = s.st;
-    for (let j = a; j < b; j++) st[S_STRIDE * order[j]! + 4] = -1;
+    const st = s.rec;
+    for (let j = a; j < b; j++) st[R_STRIDE * order[j]! + 3] = -1;
     if (comp.length < b - a) {
       comp = new Int32Array(b - a);
       frames = new Int32Array(3 * (b - a));
@@ -72,27 +72,27 @@ export function solveInOrder(c: Compiled, s: SolveState, solver: Solver, o: Solv
     let sp = 0;
     for (let j = a; j < b; j++) {
       const root = order[j]!;
-      if (st[S_STRIDE * root + 4] !== -1) continue;
+      if (st[R_STRIDE * root + 3] !== -1) continue;
       let fp = 0;
       frames[0] = root;
       frames[1] = 0;
-      frames[2] = st[S_STRIDE * root + 4] = counter++;
+      frames[2] = st[R_STRIDE * root + 3] = counter++;
       stack[sp++] = root;
       while (fp >= 0) {
         const f = 3 * fp;
         const v = frames[f]!;
-        const rv = S_STRIDE * v;
+        const rv = R_STRIDE * v;
         let k = frames[f + 1]!;
         let low = frames[f + 2]!;
-        const a0 = st[rv + 5]!;
-        const da = st[rv + S_STRIDE + 5]! - a0;
-        const b0 = st[rv + 7]!;
-        const total = da + st[rv + S_STRIDE + 7]! - b0;
+        const a0 = st[rv]!;
+        const da = st[rv + R_STRIDE]! - a0;
+        const b0 = st[rv + 1]!;
+        const total = da + st[rv + R_STRIDE + 1]! - b0;
         let next = -1;
         while (k < total) {
           const w = k < da ? c.e[(a0 + k) * E_STRIDE]! : c.cHolder[b0 + k - da]!;
           k++;
-          const iw = st[S_STRIDE * w + 4]!;
+          const iw = st[R_STRIDE * w + 3]!;
           if (iw === -1) {
             next = w;
             break;
@@ -102,7 +102,7 @@ export function solveInOrder(c: Compiled, s: SolveState, solver: Solver, o: Solv
         frames[f + 2] = low;
         if (next >= 0) {
           frames[f + 1] = k;
-          st[S_STRIDE * next + 4] = counter;
+          st[R_STRIDE * next + 3] = counter;
           stack[sp++] = next;
           fp++;
           frames[f + 3] = next;
@@ -112,13 +112,13 @@ export function solveInOrder(c: Compiled, s: SolveState, solver: Solver, o: Solv
         }
         fp--;
         if (fp >= 0 && low < frames[f - 1]!) frames[f - 1] = low;
-        if (low !== st[rv + 4]) continue;
+        if (low !== st[rv + 3]) continue;
         count++;
         let size = 0;
         let w: number;
         do {
           w = stack[--sp]!;
-          st[S_STRIDE * w + 4] = DONE;
+          st[R_STRIDE * w + 3] = DONE;
           comp[size++] = w;
         } while (w !== v);
         if (size === 1) solver.evalNode(v);
@@ -147,31 +147,31 @@ const BATCH = 16;
  */
 function solveRun(
   c: Compiled,
-  st: Int32Array,
+  s: SolveState,
   solver: Solver,
   order: Int32Array,
   from: number,
   to: number,
 ): number {
   const { e, cHolder } = c;
+  const { rec, ab } = s;
   let sink = 0;
   for (let b = from; b < to; b += BATCH) {
     const end = b + BATCH < to ? b + BATCH : to;
-    for (let j = b; j < end; j++) sink ^= st[S_STRIDE * order[j]! + 5]!;
+    for (let j = b; j < end; j++) sink ^= rec[R_STRIDE * order[j]!]!;
     for (let j = b; j < end; j++) {
-      const r = S_STRIDE * order[j]!;
-      const k0 = st[r + 5]!;
-      const k1 = st[r + S_STRIDE + 5]!;
+      const r = R_STRIDE * order[j]!;
+      const k0 = rec[r]!;
+      const k1 = rec[r + R_STRIDE]!;
       if (k0 < k1) sink ^= e[k0 * E_STRIDE]! ^ e[(k1 - 1) * E_STRIDE]!;
-      const c0 = st[r + 7]!;
-      const c1 = st[r + S_STRIDE + 7]!;
+      const c0 = rec[r + 1]!;
+      const c1 = rec[r + R_STRIDE + 1]!;
       if (c0 < c1) sink ^= cHolder[c0]! ^ cHolder[c1 - 1]!;
     }
     for (let j = b; j < end; j++) {
-      const r = S_STRIDE * order[j]!;
-      for (let k = st[r + 5]!, k1 = st[r + S_STRIDE + 5]!; k < k1; k++)
-        sink ^= st[S_STRIDE * e[k * E_STRIDE]!]!;
-      for (let k = st[r + 7]!, c1 = st[r + S_STRIDE + 7]!; k < c1; k++) sink ^= st[S_STRIDE * cHolder[k]!]!;
+      const r = R_STRIDE * order[j]!;
+      for (let k = rec[r]!, k1 = rec[r + R_STRIDE]!; k < k1; k++) sink ^= ab[2 * e[k * E_STRIDE]!]!;
+      for (let k = rec[r + 1]!, c1 = rec[r + R_STRIDE + 1]!; k < c1; k++) sink ^= ab[2 * cHolder[k]!]!;
     }
     for (let j = b; j < end; j++) solver.evalNode(order[j]!);
   }

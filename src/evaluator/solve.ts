@@ -22,15 +22,18 @@ export const LO_OPEN = 1;
 export const HI_OPEN = 2;
 export const WORK_BUDGET = 100_000_000;
 
-// Per node, a record of S_STRIDE ints (32 bytes: one cache line holds whole records), so that
-// evaluating a node or reading a holder touches one place:
-//   A (0): look-through lower bound (units) | lower bound open | in D | in P
-//   B (1): look-through upper bound (units) | upper bound open | capped
-//   cLo (2), cHi (3): cascade: restricted holders' lower sum and the most they could hold (units)
-//   4: scratch of the one-pass sweep (its Tarjan index)
-//   5: the node's first ownership edge, 7: its first control edge (the next record's fields 5 and
-//   7 end them), 6: its compiled flags -- copies made by `attach`
-export const S_STRIDE = 8;
+// Per node, three places:
+//  - ab, two ints: what the node passes on to its subjects (the only part of a holder a subject
+//    reads: kept apart and small, so that those scattered reads touch as little memory as a plain
+//    pass over the edges does):
+//      A (2v): look-through lower bound (units) | lower bound open | in D | in P
+//      B (2v + 1): look-through upper bound (units) | upper bound open | capped
+//  - cas, two ints: the cascade interval (restricted holders' lower sum, the most they could
+//    hold; units), read by the decisions only;
+//  - rec, R_STRIDE ints: the node's first ownership edge (0), first control edge (1) -- the next
+//    record's fields end them -- and compiled flags (2), copies made by `attach`; a sweep's
+//    scratch (3: its Tarjan index).
+export const R_STRIDE = 4;
 const MASK = (1 << 27) - 1; // FULL < 2^27
 const A_LO_OPEN = 1 << 27;
 const A_D = 1 << 28;
@@ -40,92 +43,94 @@ const B_CAPPED = 1 << 28;
 
 /** One solve's state (and, combined, the result): per local node. */
 export class SolveState {
+  readonly ab: Int32Array;
+  readonly cas: Int32Array;
   /** the records (see above), one more than nodes for the last node's edge ends */
-  readonly st: Int32Array;
+  readonly rec: Int32Array;
   private attached: Compiled | null = null;
   /** what a prefetching pass read (kept so that its reads are not optimised away) */
   scratch = 0;
 
   constructor(readonly n: number) {
-    this.st = new Int32Array(S_STRIDE * (n + 1));
+    this.ab = new Int32Array(2 * n);
+    this.cas = new Int32Array(2 * n);
+    this.rec = new Int32Array(R_STRIDE * (n + 1));
   }
 
   /** Copies the compiled edge starts and flags into the records (once per compiled graph). */
   attach(c: Compiled): void {
     if (this.attached === c) return;
     this.attached = c;
-    const st = this.st;
-    for (let v = 0, r = 0; v < this.n; v++, r += S_STRIDE) {
-      st[r + 5] = c.inStart[v]!;
-      st[r + 6] = c.flags[v]!;
-      st[r + 7] = c.cStart[v]!;
+    const rec = this.rec;
+    for (let v = 0, r = 0; v < this.n; v++, r += R_STRIDE) {
+      rec[r] = c.inStart[v]!;
+      rec[r + 1] = c.cStart[v]!;
+      rec[r + 2] = c.flags[v]!;
     }
-    st[S_STRIDE * this.n + 5] = c.inStart[this.n]!;
-    st[S_STRIDE * this.n + 7] = c.cStart[this.n]!;
+    rec[R_STRIDE * this.n] = c.inStart[this.n]!;
+    rec[R_STRIDE * this.n + 1] = c.cStart[this.n]!;
   }
 
   inD(v: number): boolean {
-    return (this.st[S_STRIDE * v]! & A_D) !== 0;
+    return (this.ab[2 * v]! & A_D) !== 0;
   }
   inP(v: number): boolean {
-    return (this.st[S_STRIDE * v]! & A_P) !== 0;
+    return (this.ab[2 * v]! & A_P) !== 0;
   }
   /** look-through e, units */
   lo(v: number): number {
-    return this.st[S_STRIDE * v]! & MASK;
+    return this.ab[2 * v]! & MASK;
   }
   hi(v: number): number {
-    return this.st[S_STRIDE * v + 1]! & MASK;
+    return this.ab[2 * v + 1]! & MASK;
   }
   loOpen(v: number): boolean {
-    return (this.st[S_STRIDE * v]! & A_LO_OPEN) !== 0;
+    return (this.ab[2 * v]! & A_LO_OPEN) !== 0;
   }
   hiOpen(v: number): boolean {
-    return (this.st[S_STRIDE * v + 1]! & B_HI_OPEN) !== 0;
+    return (this.ab[2 * v + 1]! & B_HI_OPEN) !== 0;
   }
   /** the fixpoint of this node's component hit the work budget */
   capped(v: number): boolean {
-    return (this.st[S_STRIDE * v + 1]! & B_CAPPED) !== 0;
+    return (this.ab[2 * v + 1]! & B_CAPPED) !== 0;
   }
   /** compiled flags, first ownership edge, first control edge (attached states only) */
   flags(v: number): number {
-    return this.st[S_STRIDE * v + 6]!;
+    return this.rec[R_STRIDE * v + 2]!;
   }
   edgeStart(v: number): number {
-    return this.st[S_STRIDE * v + 5]!;
+    return this.rec[R_STRIDE * v]!;
   }
   controlStart(v: number): number {
-    return this.st[S_STRIDE * v + 7]!;
+    return this.rec[R_STRIDE * v + 1]!;
   }
   /** cascade interval, units */
   cLo(v: number): number {
-    return this.st[S_STRIDE * v + 2]!;
+    return this.cas[2 * v]!;
   }
   cHi(v: number): number {
-    return this.st[S_STRIDE * v + 3]!;
+    return this.cas[2 * v + 1]!;
   }
 
   reset(v: number): void {
-    const r = S_STRIDE * v;
-    this.st[r] = 0;
-    this.st[r + 1]! &= B_CAPPED;
-    this.st[r + 2] = 0;
-    this.st[r + 3] = 0;
+    this.ab[2 * v] = 0;
+    this.ab[2 * v + 1]! &= B_CAPPED;
+    this.cas[2 * v] = 0;
+    this.cas[2 * v + 1] = 0;
   }
 
   /** Takes the larger of this and `o` at node v (per-region, per-source). */
   merge(o: SolveState, v: number, cascade: boolean, lookThrough: boolean): void {
-    const r = S_STRIDE * v;
-    const st = this.st;
-    const os = o.st;
-    let a = st[r]!;
-    let b = st[r + 1]!;
-    const oa = os[r]!;
-    const ob = os[r + 1]!;
+    const r = 2 * v;
+    const { ab, cas } = this;
+    let a = ab[r]!;
+    let b = ab[r + 1]!;
+    const oa = o.ab[r]!;
+    const ob = o.ab[r + 1]!;
     if (cascade) {
       a |= oa & (A_D | A_P);
-      if (os[r + 2]! > st[r + 2]!) st[r + 2] = os[r + 2]!;
-      if (os[r + 3]! > st[r + 3]!) st[r + 3] = os[r + 3]!;
+      if (o.cas[r]! > cas[r]!) cas[r] = o.cas[r]!;
+      if (o.cas[r + 1]! > cas[r + 1]!) cas[r + 1] = o.cas[r + 1]!;
     }
     if (lookThrough) {
       const lo = oa & MASK;
@@ -137,8 +142,8 @@ export class SolveState {
       if (hi > (b & MASK) || (hi === (b & MASK) && !hOpen && b & B_HI_OPEN)) b = (b & B_CAPPED) | hi | hOpen;
     }
     b |= ob & B_CAPPED;
-    st[r] = a;
-    st[r + 1] = b;
+    ab[r] = a;
+    ab[r + 1] = b;
   }
 }
 
@@ -244,12 +249,12 @@ export class Solver {
       }
       if (work > this.budget) {
         // Sound fallback: what is certain stays (lower bounds, D); the rest may be anything.
-        const st = s.st;
+        const { ab, cas } = s;
         for (let j = a; j < b; j++) {
-          const r = S_STRIDE * order[j]!;
-          st[r]! |= A_P;
-          st[r + 1] = FULL | B_CAPPED;
-          st[r + 3] = FULL;
+          const r = 2 * order[j]!;
+          ab[r]! |= A_P;
+          ab[r + 1] = FULL | B_CAPPED;
+          cas[r + 1] = FULL;
         }
         return;
       }
@@ -259,9 +264,9 @@ export class Solver {
   /** Recomputes node v; true when D, P or the look-through bounds moved. */
   evalNode(v: number): boolean {
     const { c: g, t, s, spec } = this;
-    const st = s.st;
-    const rv = S_STRIDE * v;
-    const f = st[rv + 6]!;
+    const { ab, rec } = s;
+    const rv = R_STRIDE * v;
+    const f = rec[rv + 2]!;
     const act = spec.source < 0 || spec.source === v;
     const root =
       spec.source >= 0
@@ -283,11 +288,11 @@ export class Solver {
     // ---- look-through control (Step 6) ----
     let ctrlRoot = false;
     let ctrlUp = false;
-    const cEnd = st[rv + S_STRIDE + 7]!;
-    for (let k = st[rv + 7]!; k < cEnd; k++) {
-      const h = S_STRIDE * g.cHolder[k]!;
-      const ha = st[h]!;
-      const hb = st[h + 1]!;
+    const cEnd = rec[rv + R_STRIDE + 1]!;
+    for (let k = rec[rv + 1]!; k < cEnd; k++) {
+      const h = 2 * g.cHolder[k]!;
+      const ha = ab[h]!;
+      const hb = ab[h + 1]!;
       const restricting = g.cKind[k] === C_RESTRICT;
       if (restricting && ha & A_D) {
         d = true;
@@ -306,8 +311,8 @@ export class Solver {
     let uOpen = false;
     const ltRoot = root || ctrlRoot;
     const e = g.e;
-    const end = st[rv + S_STRIDE + 5]! * E_STRIDE;
-    let k = st[rv + 5]! * E_STRIDE;
+    const end = rec[rv + R_STRIDE]! * E_STRIDE;
+    let k = rec[rv]! * E_STRIDE;
     const hasTypes = k < end;
     while (k < end) {
       const slot = e[k + 3]! >> 8;
@@ -328,12 +333,12 @@ export class Solver {
       let clear = 0;
       let clearOpen = false;
       for (; k < end && e[k + 3]! >> 8 === slot; k += E_STRIDE) {
-        const h = S_STRIDE * e[k]!;
+        const h = 2 * e[k]!;
         const lo = e[k + 1]!;
         const hi = e[k + 2]!;
         const ef = e[k + 3]!;
-        const ha = st[h]!;
-        const hb = st[h + 1]!;
+        const ha = ab[h]!;
+        const hb = ab[h + 1]!;
         const loOpen = (ef & E_LO_OPEN) !== 0;
         const hiOpen = (ef & E_HI_OPEN) !== 0;
         const standIn = (ef & E_STANDIN) !== 0;
@@ -475,13 +480,14 @@ export class Solver {
         uOpen = false;
       }
     }
-    st[rv + 2] = cl;
-    st[rv + 3] = ch;
+    s.cas[2 * v] = cl;
+    s.cas[2 * v + 1] = ch;
     const na = l | (lOpen ? A_LO_OPEN : 0) | (d ? A_D : 0) | (p ? A_P : 0);
-    const nb = u | (uOpen ? B_HI_OPEN : 0) | (st[rv + 1]! & B_CAPPED);
-    if (st[rv] === na && st[rv + 1] === nb) return false;
-    st[rv] = na;
-    st[rv + 1] = nb;
+    const av = 2 * v;
+    const nb = u | (uOpen ? B_HI_OPEN : 0) | (ab[av + 1]! & B_CAPPED);
+    if (ab[av] === na && ab[av + 1] === nb) return false;
+    ab[av] = na;
+    ab[av + 1] = nb;
     return true;
   }
 }

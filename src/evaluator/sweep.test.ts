@@ -7,7 +7,7 @@ import { compile, E_STRIDE } from './compile.ts';
 import type { CompactGraph } from './graph.ts';
 import { PolicyContext } from './policy-context.ts';
 import { components } from './scc.ts';
-import { S_STRIDE, SolveState, Solver } from './solve.ts';
+import { SolveState, Solver } from './solve.ts';
 import { sweep } from './sweep.ts';
 import { AS_OF, company, policy, rel } from './test-graph.ts';
 import type { Relationship } from '../model/types.ts';
@@ -22,8 +22,8 @@ function graphOf(countries: string[], rels: Relationship[]): CompactGraph {
   return b.build(AS_OF) as CompactGraph;
 }
 
-/** What the solve decides about v (the record less the sweep's scratch). */
-const state = (s: SolveState, v: number) => [...s.st.subarray(S_STRIDE * v, S_STRIDE * v + 4)];
+/** What the solve decides about v. */
+const state = (s: SolveState, v: number) => [s.ab[2 * v], s.ab[2 * v + 1], s.cas[2 * v], s.cas[2 * v + 1]];
 
 function both(g: CompactGraph, overrides: Record<string, unknown>) {
   const ctx = new PolicyContext(policy(overrides).policy, g);

@@ -4,7 +4,7 @@
 // cache. Emission order and each component's node order are those of `components`, so the result
 // is the one `Solver.run` gives over `components`.
 import { E_STRIDE, type Compiled } from './compile.ts';
-import { S_STRIDE, type SolveState, type Solver } from './solve.ts';
+import { R_STRIDE, type SolveState, type Solver } from './solve.ts';
 
 /** a node emitted in a component (compares above every Tarjan index: never lowers a low-link) */
 const DONE = 0x7fffffff;
@@ -17,9 +17,9 @@ const DONE = 0x7fffffff;
 export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: number; largest: number } {
   const n = c.n;
   const { e, cHolder } = c;
-  const st = s.st;
+  const st = s.rec;
   s.attach(c);
-  for (let r = 4; r < S_STRIDE * n; r += S_STRIDE) st[r] = -1;
+  for (let r = 3; r < R_STRIDE * n; r += R_STRIDE) st[r] = -1;
   const stack = new Int32Array(n);
   // the DFS path: node, next edge, low-link (a low-link matters only while its node is on the path)
   const frameNode = new Int32Array(n);
@@ -31,26 +31,26 @@ export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: numb
   let count = 0;
   let largest = 0;
   for (let root = 0; root < n; root++) {
-    if (st[S_STRIDE * root + 4] !== -1) continue;
+    if (st[R_STRIDE * root + 3] !== -1) continue;
     let fp = 0;
     frameNode[0] = root;
     frameEdge[0] = 0;
-    frameLow[0] = st[S_STRIDE * root + 4] = counter++;
+    frameLow[0] = st[R_STRIDE * root + 3] = counter++;
     stack[sp++] = root;
     while (fp >= 0) {
       const v = frameNode[fp]!;
-      const rv = S_STRIDE * v;
+      const rv = R_STRIDE * v;
       let k = frameEdge[fp]!;
       let low = frameLow[fp]!;
-      const a0 = st[rv + 5]!;
-      const da = st[rv + S_STRIDE + 5]! - a0;
-      const b0 = st[rv + 7]!;
-      const total = da + st[rv + S_STRIDE + 7]! - b0;
+      const a0 = st[rv]!;
+      const da = st[rv + R_STRIDE]! - a0;
+      const b0 = st[rv + 1]!;
+      const total = da + st[rv + R_STRIDE + 1]! - b0;
       let next = -1;
       while (k < total) {
         const w = k < da ? e[(a0 + k) * E_STRIDE]! : cHolder[b0 + k - da]!;
         k++;
-        const iw = st[S_STRIDE * w + 4]!;
+        const iw = st[R_STRIDE * w + 3]!;
         if (iw === -1) {
           next = w;
           break;
@@ -60,7 +60,7 @@ export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: numb
       frameLow[fp] = low;
       if (next >= 0) {
         frameEdge[fp] = k;
-        st[S_STRIDE * next + 4] = counter;
+        st[R_STRIDE * next + 3] = counter;
         stack[sp++] = next;
         fp++;
         frameNode[fp] = next;
@@ -68,11 +68,11 @@ export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: numb
         frameLow[fp] = counter++;
         continue;
       }
-      if (low === st[rv + 4]) {
+      if (low === st[rv + 3]) {
         count++;
         if (stack[sp - 1] === v) {
           sp--;
-          st[rv + 4] = DONE;
+          st[rv + 3] = DONE;
           solver.evalNode(v);
           if (largest < 1) largest = 1;
         } else {
@@ -81,7 +81,7 @@ export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: numb
           let w: number;
           do {
             w = stack[--sp]!;
-            st[S_STRIDE * w + 4] = DONE;
+            st[R_STRIDE * w + 3] = DONE;
             if (size === comp.length) {
               const grown = new Int32Array(2 * size);
               grown.set(comp);
