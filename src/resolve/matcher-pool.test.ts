@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { createEntityIndex } from './entity-index.ts';
+import { createEntityIndex, type EntityIndex, type EntityIndexSnapshot } from './entity-index.ts';
 import { matchTenant, type MatchResult, type TenantLike } from './match.ts';
 import { crowdCase, matchTable, registry } from './match-fixtures.ts';
 import { createMatcherPool, resolveMatcherPoolOptions, type MatcherPool } from './matcher-pool.ts';
@@ -89,6 +89,28 @@ describe('matcher pool', () => {
       });
       assert.deepEqual(bytes(await p.matchMany(tenants.slice(0, 30))), inThread(tenants.slice(0, 30)));
     });
+
+  it('rejects a call with a tenant that cannot be copied to a thread, naming it, and goes on', async () => {
+    const p = pool(2, 1);
+    const odd = [tenants[0]!, { legalName: Symbol('not data') as unknown as string }, tenants[1]!];
+    await assert.rejects(p.matchMany(odd), /cannot send tenant 2 of 3 .*to a matcher thread/);
+    assert.deepEqual(bytes(await p.matchMany(tenants.slice(0, 10))), inThread(tenants.slice(0, 10)));
+  });
+
+  it('rejects the calls waiting on a thread that cannot start, naming the tenant, and every call after', async () => {
+    const unattachable: EntityIndex = {
+      ...index,
+      snapshot: () =>
+        ({ ...index.snapshot(), format: 'channelguard-entity-index/0' }) as unknown as EntityIndexSnapshot,
+    };
+    const p = createMatcherPool(unattachable, { workers: 2, batchSize: 7 });
+    pools.push(p);
+    await assert.rejects(
+      p.matchMany(tenants.slice(0, 3)),
+      /a matcher thread failed: not an entity index snapshot of this version.* while matching tenant 1 of 3/,
+    );
+    await assert.rejects(p.matchMany(tenants.slice(0, 1)), /a matcher thread failed/);
+  });
 
   it('rejects calls still waiting when closed, and every call after', async () => {
     const p = pool(2, 1);

@@ -54,15 +54,20 @@ function matchFields(t: TenantLike): TenantLike {
   if (t.displayName !== undefined) out.displayName = t.displayName;
   if (t.countryCode !== undefined) out.countryCode = t.countryCode;
   if (t.domain !== undefined) out.domain = t.domain;
-  if (t.registrationIds !== undefined) out.registrationIds = t.registrationIds;
+  if (t.registrationIds !== undefined)
+    out.registrationIds = t.registrationIds.map(({ scheme, id }) => ({ scheme, id }));
   return out;
 }
 
 const whichTenant = (tenants: readonly TenantLike[], at: number): string => {
   const t = tenants[at];
   const name = t?.legalName ?? t?.displayName;
-  return `tenant ${at + 1} of ${tenants.length}${name !== undefined ? ` ("${name}")` : ''}`;
+  // (a name that is not text is bad input: it is named by its place alone)
+  const shown = typeof name === 'string' || typeof name === 'number' ? ` ("${name}")` : '';
+  return `tenant ${at + 1} of ${tenants.length}${shown}`;
 };
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function createMatcherPool(index: EntityIndex, options: MatcherPoolOptions = {}): MatcherPool {
   const { workers, batchSize } = resolveMatcherPoolOptions(options);
@@ -79,7 +84,7 @@ function inProcess(index: EntityIndex): MatcherPool {
         try {
           return matchTenant(index, t);
         } catch (err) {
-          throw new MatcherPoolError(`matching ${whichTenant(tenants, at)} failed: ${String(err)}`, {
+          throw new MatcherPoolError(`matching ${whichTenant(tenants, at)} failed: ${messageOf(err)}`, {
             cause: err,
           });
         }
@@ -191,8 +196,22 @@ function threaded(index: EntityIndex, count: number, batchSize: number): Matcher
         const id = nextId++;
         if (slot.flight.size === 0) slot.worker.ref();
         slot.flight.set(id, b);
-        const tenants = b.call.tenants.slice(b.offset, b.end).map(matchFields);
-        slot.worker.postMessage({ id, tenants } satisfies BatchRequest);
+        try {
+          const tenants = b.call.tenants.slice(b.offset, b.end).map(matchFields);
+          slot.worker.postMessage({ id, tenants } satisfies BatchRequest);
+        } catch (err) {
+          // a tenant that cannot be copied to a thread (not plain data): this call fails, the pool goes on
+          slot.flight.delete(id);
+          if (slot.flight.size === 0) slot.worker.unref();
+          settle(
+            b.call,
+            new MatcherPoolError(
+              `cannot send ${whichTenant(b.call.tenants, b.offset)} (or one of the next ${b.end - b.offset - 1}) ` +
+                `to a matcher thread: ${messageOf(err)}`,
+              { cause: err },
+            ),
+          );
+        }
       }
     }
   };
