@@ -4,7 +4,7 @@
 // and the builder's allocations are collected in a heap of its own instead of one that also holds
 // a 10M-party graph. The finished index comes back as shared arrays, attached without a copy.
 import { getHeapStatistics } from 'node:v8';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Party } from '../model/types.ts';
 import { attachEntityIndex } from './index-attach.ts';
 import type { OwnershipGraph } from '../evaluator/index.ts';
@@ -116,7 +116,7 @@ export async function buildEntityIndexInThread(
 
 function answer(port: MessagePort, worker: Worker): Promise<EntityIndexSnapshot> {
   return new Promise((resolve, reject) => {
-    port.once('message', (m: BuildReply) => {
+    const settle = (m: BuildReply) => {
       if ('snapshot' in m) resolve(m.snapshot);
       else
         reject(
@@ -124,10 +124,16 @@ function answer(port: MessagePort, worker: Worker): Promise<EntityIndexSnapshot>
             stack: m.failed.stack,
           }),
         );
-    });
+    };
+    port.once('message', settle);
     worker.once('error', (err) =>
       reject(new Error(`the index-building thread failed: ${err.message}`, { cause: err })),
     );
-    worker.once('exit', (code) => reject(new Error(`the index-building thread stopped (exit code ${code})`)));
+    worker.once('exit', (code) => {
+      // the thread's last word may still wait on the port when its exit is seen: read it first
+      const last = receiveMessageOnPort(port);
+      if (last !== undefined) settle(last.message as BuildReply);
+      else reject(new Error(`the index-building thread stopped (exit code ${code})`));
+    });
   });
 }
