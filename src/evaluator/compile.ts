@@ -7,6 +7,7 @@ import { DOI_INDIRECT, SH_HI_OPEN, SH_INVALID, SH_LO_OPEN } from './store.ts';
 import { Scratch } from './compile-scratch.ts';
 import { MAX_SIMPLE_SLOTS, SimpleCompiler, type SubjectCompiler } from './compile-simple.ts';
 import { int32Column, type Column } from './growable.ts';
+import { FRESH, type Buffers } from './workspace.ts';
 import { FULL } from './units.ts';
 
 import {
@@ -64,7 +65,12 @@ export interface Compiled {
 /**
  * Compiles `nodes` (sorted graph nodes, closed under "holder of"), or the whole graph when null.
  */
-export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Array | null): Compiled {
+export function compile(
+  graph: CompactGraph,
+  ctx: PolicyContext,
+  nodes: Int32Array | null,
+  buffers: Buffers = FRESH,
+): Compiled {
   const g = graph;
   const n = nodes === null ? g.nodeCount : nodes.length;
   const local = nodes === null ? null : new Map<number, number>();
@@ -81,13 +87,14 @@ export function compile(graph: CompactGraph, ctx: PolicyContext, nodes: Int32Arr
       const b = g.subjStart[v + 1]!;
       bound += b - a + g.relIntStart[b]! - g.relIntStart[a]!;
     }
-  const inStart = new Int32Array(n + 1);
-  const e = new Int32Array(bound * E_STRIDE);
-  const eRel = new Int32Array(bound);
-  const eType = new Uint16Array(bound);
-  const cStart = new Int32Array(n + 1);
+  const inStart = buffers.int32('inStart', n + 1);
+  // edges are written before they are read: no need to clear a reused buffer
+  const e = buffers.int32('e', bound * E_STRIDE, false);
+  const eRel = buffers.int32('eRel', bound, false);
+  const eType = buffers.uint16('eType', bound, false);
+  const cStart = buffers.int32('cStart', n + 1);
   const ctrl = int32Column(); // holder, kind, rel, type quadruples
-  const flags = new Uint8Array(n);
+  const flags = buffers.uint8('flags', n);
   const general = new GeneralCompiler(g, ctx, nodes, toLocal, e, eRel, eType, ctrl);
   // a node's flags: those compiling found, then origin and remainder
   const finish = (v: number, f: number, exempt: boolean): number => {

@@ -17,11 +17,12 @@ import { CompactGraph } from './graph.ts';
 import { PathSearch } from './paths.ts';
 import { PolicyContext } from './policy-context.ts';
 import { components, type Components } from './scc.ts';
-import { SolveState, Solver } from './solve.ts';
+import { SolveState, Solver, WORK_BUDGET } from './solve.ts';
 import { solveWhole } from './solve-in-order.ts';
 import type { SolveOrder } from './solve-order.ts';
 import type { Decision, EvaluateOptions, OwnershipGraph } from './types.ts';
 import { notInGraphDecision } from './absent.ts';
+import { FRESH, type Buffers } from './workspace.ts';
 
 function compact(graph: OwnershipGraph): CompactGraph {
   if (!(graph instanceof CompactGraph))
@@ -54,17 +55,17 @@ interface Solved {
 }
 
 /** One solve over every node (see solveWhole). */
-function solveOnce(c: Compiled, ctx: PolicyContext, order: SolveOrder | null): Solved {
-  return solveWhole(c, ctx.threshold, order);
+function solveOnce(c: Compiled, ctx: PolicyContext, order: SolveOrder | null, buffers: Buffers): Solved {
+  return solveWhole(c, ctx.threshold, order, WORK_BUDGET, buffers);
 }
 
-function solveAll(c: Compiled, ctx: PolicyContext, order: SolveOrder | null): Solved {
-  if (ctx.policy.aggregation === 'all') return solveOnce(c, ctx, order);
+function solveAll(c: Compiled, ctx: PolicyContext, order: SolveOrder | null, buffers: Buffers): Solved {
+  if (ctx.policy.aggregation === 'all') return solveOnce(c, ctx, order, buffers);
   const cs = components(c.n, c.inStart, c.e, c.cStart, c.cHolder, E_STRIDE);
   let largest = 0;
   for (let i = 0; i < cs.count; i++) largest = Math.max(largest, cs.start[i + 1]! - cs.start[i]!);
   const res = solveEach(c, cs, ctx);
-  return res === null ? solveOnce(c, ctx, order) : { res, count: cs.count, largest };
+  return res === null ? solveOnce(c, ctx, order, buffers) : { res, count: cs.count, largest };
 }
 
 /** Aggregation per-region or none: several solves over `cs`, merged (null: one solve will do). */
@@ -137,9 +138,23 @@ function solveEach(c: Compiled, cs: Components, ctx: PolicyContext): SolveState 
   return result;
 }
 
-function solve(g: CompactGraph, ctx: PolicyContext, nodes: Int32Array | null) {
-  const c = compile(g, ctx, nodes);
-  return { c, ...solveAll(c, ctx, nodes === null ? g.solveOrder : null) };
+function solve(g: CompactGraph, ctx: PolicyContext, nodes: Int32Array | null, buffers: Buffers) {
+  const c = compile(g, ctx, nodes, buffers);
+  return { c, ...solveAll(c, ctx, nodes === null ? g.solveOrder : null, buffers) };
+}
+
+/**
+ * Runs `fn` with the graph's workspace when evaluating the whole graph (and nobody else holds
+ * it), else with fresh buffers.
+ */
+function withBuffers<T>(g: CompactGraph, whole: boolean, fn: (buffers: Buffers) => T): T {
+  const workspace = g.solveOrder.workspace;
+  const buffers = whole ? workspace.take() : FRESH;
+  try {
+    return fn(buffers);
+  } finally {
+    workspace.release(buffers);
+  }
 }
 
 /** Steps 2-6 over the whole graph without building decisions (the benchmark's core timing). */
@@ -148,7 +163,9 @@ export function analyse(
   policy: LoadedPolicy,
 ): { nodes: number; edges: number; components: number; largestComponent: number } {
   const g = compact(graph);
-  const { c, count, largest } = solve(g, new PolicyContext(policy.policy, g), null);
+  const { c, count, largest } = withBuffers(g, true, (b) =>
+    solve(g, new PolicyContext(policy.policy, g), null, b),
+  );
   return {
     nodes: c.n,
     edges: c.inStart[c.n]! + c.cStart[c.n]!,
@@ -175,20 +192,22 @@ export function evaluateEach(
       targets.filter((x) => x.node >= 0).map((x) => x.node),
     );
   }
-  const { c, res } = solve(g, ctx, nodes);
-  res.attach(c); // witness paths read node data from the records
-  const search = new PathSearch({ graph: g, ctx, c, res });
-  const d = { graph: g, ctx, c, res, loaded: policy, search, policyRef: Object.freeze({ ...policy.ref }) };
-  if (targets === null) {
-    for (let v = 0; v < c.n; v++) if (g.isDecisionNode(v)) onDecision(decide(d, v));
-    return;
-  }
-  const local = new Map<number, number>();
-  for (let i = 0; i < nodes!.length; i++) local.set(nodes![i]!, i);
-  for (const { id, node } of targets) {
-    if (node < 0) onDecision(notInGraphDecision(id, g, ctx, policy));
-    else onDecision(decide(d, local.get(node)!));
-  }
+  withBuffers(g, nodes === null, (buffers) => {
+    const { c, res } = solve(g, ctx, nodes, buffers);
+    res.attach(c); // witness paths read node data from the records
+    const search = new PathSearch({ graph: g, ctx, c, res });
+    const d = { graph: g, ctx, c, res, loaded: policy, search, policyRef: Object.freeze({ ...policy.ref }) };
+    if (targets === null) {
+      for (let v = 0; v < c.n; v++) if (g.isDecisionNode(v)) onDecision(decide(d, v));
+      return;
+    }
+    const local = new Map<number, number>();
+    for (let i = 0; i < nodes!.length; i++) local.set(nodes![i]!, i);
+    for (const { id, node } of targets) {
+      if (node < 0) onDecision(notInGraphDecision(id, g, ctx, policy));
+      else onDecision(decide(d, local.get(node)!));
+    }
+  });
 }
 
 /** Pure: no I/O, no clock. Returns decisions sorted by id. */

@@ -9,6 +9,7 @@ import { R_STRIDE, SolveState, Solver, WORK_BUDGET } from './solve.ts';
 import type { SolveOrder } from './solve-order.ts';
 import { sweep } from './sweep.ts';
 import type { Threshold } from './units.ts';
+import { FRESH, type Buffers } from './workspace.ts';
 
 /** a node emitted in a block's component (compares above every Tarjan index) */
 const DONE = 0x7fffffff;
@@ -29,14 +30,16 @@ export function solveWhole(
   t: Threshold,
   order: SolveOrder | null,
   budget = WORK_BUDGET,
+  buffers: Buffers = FRESH,
 ): Counts & { res: SolveState } {
   const spec = { rootMask: null, source: -1, single: false };
   if (order !== null) {
-    const res = new SolveState(c.n);
+    const res = new SolveState(c.n, buffers);
     const counts = solveInOrder(c, res, new Solver(c, t, res, spec, budget), order);
     if (counts !== null) return { res, ...counts };
   }
-  const res = new SolveState(c.n);
+  // (the same buffers again: the state above is dropped)
+  const res = new SolveState(c.n, buffers);
   return { res, ...sweep(c, res, new Solver(c, t, res, spec, budget)) };
 }
 

@@ -12,11 +12,15 @@
 //  3. Tarjan over the few nodes left (those on a path from a cycle to a cycle): the cycles, in an
 //     order holders first.
 
+import { Workspace } from './workspace.ts';
+
 export interface SolveOrder {
   /** every node once, each after its holders except within a block */
   order: Int32Array;
   /** [start, end) positions in `order` of the strongly connected blocks (more than one node) */
   blocks: Int32Array;
+  /** buffers a whole-graph evaluation fills, kept for the next one */
+  workspace: Workspace;
 }
 
 /**
@@ -71,7 +75,7 @@ export function solveOrder(
     }
   }
   const blocks: number[] = [];
-  if (placed === n) return { order, blocks: new Int32Array(0) };
+  if (placed === n) return { order, blocks: new Int32Array(0), workspace: new Workspace() };
 
   // 2. from the bottom, among the nodes left (remaining > 0): count each one's unplaced subjects
   const subjectsLeft = remaining; // reused: > 0 marks a node left by pass 1
@@ -151,5 +155,5 @@ export function solveOrder(
     }
   }
   for (let i = bottom.length - 1; i >= 0; i--) order[placed++] = bottom[i]!;
-  return { order, blocks: Int32Array.from(blocks) };
+  return { order, blocks: Int32Array.from(blocks), workspace: new Workspace() };
 }

@@ -17,6 +17,7 @@ import {
 } from './compile.ts';
 import type { Components } from './scc.ts';
 import { FULL, mulCeil, mulFloor, product, type Threshold } from './units.ts';
+import { FRESH, type Buffers } from './workspace.ts';
 
 export const LO_OPEN = 1;
 export const HI_OPEN = 2;
@@ -51,10 +52,14 @@ export class SolveState {
   /** what a prefetching pass read (kept so that its reads are not optimised away) */
   scratch = 0;
 
-  constructor(readonly n: number) {
-    this.ab = new Int32Array(2 * n);
-    this.cas = new Int32Array(2 * n);
-    this.rec = new Int32Array(R_STRIDE * (n + 1));
+  constructor(
+    readonly n: number,
+    /** where its buffers (and its solver's) come from */
+    readonly buffers: Buffers = FRESH,
+  ) {
+    this.ab = buffers.int32('ab', 2 * n);
+    this.cas = buffers.int32('cas', 2 * n);
+    this.rec = buffers.int32('rec', R_STRIDE * (n + 1));
   }
 
   /** Copies the compiled edge starts and flags into the records (once per compiled graph). */
@@ -188,7 +193,7 @@ export class Solver {
   cycle(order: Int32Array, a: number, b: number): void {
     const { c: g, s } = this;
     const size = b - a;
-    const pos = (this.local ??= new Int32Array(g.n).fill(-1));
+    const pos = (this.local ??= s.buffers.int32('local', g.n).fill(-1));
     for (let i = a; i < b; i++) pos[order[i]!] = i - a;
     // successors inside the component (holder -> subjects), local CSR over positions
     const outStart = new Int32Array(size + 1);
