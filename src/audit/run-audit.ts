@@ -110,9 +110,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
           error: err instanceof Error ? err.message : String(err),
         }),
     );
-    // let the statement reach the database thread before the index build takes this one
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    // built on a thread of its own: the graph is read here while names are normalised there
+    // built on a thread of its own: the graph is read here while names are normalised there (the
+    // statistics statement reaches the database thread at the first wait for the builder)
     const index: EntityIndex = await stage('index', () => buildEntityIndexInThread(loaded.graph));
     // matcher threads attach to the index (shared, not copied) while the rest is read
     const pool = createMatcherPool(index);
