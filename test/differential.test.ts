@@ -4,7 +4,7 @@
 // Decisions whose figures land within a rounding hair of the threshold are left to the table tests.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createGraphBuilder, evaluate } from '../src/evaluator/index.ts';
+import { createGraphBuilder, evaluate, prepareEvaluation } from '../src/evaluator/index.ts';
 import type { AnyStatement, Interest, Party, Relationship } from '../src/model/types.ts';
 import { partyStatement, relationshipStatement } from '../src/model/factories.ts';
 import { policyFromDocument } from '../src/policy/load.ts';
@@ -246,5 +246,39 @@ describe('evaluator against the reference implementation (random graphs)', () =>
     for (const k of ['restricted', 'review', 'allowed'] as const)
       assert.ok(stats[k]! > 20, `too few ${k}: ${JSON.stringify(stats)}`);
     if (process.env['DIFF_STATS']) console.log(stats);
+  });
+});
+
+describe('a prepared whole-graph evaluation (random graphs)', () => {
+  it('gives, for any ids, the same bytes as evaluating those ids alone', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        graphArb,
+        policyArb,
+        fc.array(fc.array(fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'nobody')), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (graph, loaded, requests) => {
+          const builder = createGraphBuilder();
+          for (const s of graph.statements) builder.add(s);
+          const g = builder.build(AS_OF);
+          const prepared = prepareEvaluation(g, loaded);
+          try {
+            for (const ids of requests) {
+              const got = prepared.decide(ids);
+              assert.equal(JSON.stringify(got), JSON.stringify(evaluate(g, loaded, { ids })));
+              compared += got.length;
+            }
+          } finally {
+            prepared.close();
+          }
+          assert.throws(() => prepared.decide(['p0']), /closed/);
+        },
+      ),
+      { numRuns: 300, seed: 20261122 },
+    );
+    assert.ok(compared > 1000, `too few decisions compared: ${compared}`);
   });
 });

@@ -216,3 +216,46 @@ export function evaluate(graph: OwnershipGraph, policy: LoadedPolicy, options?: 
   evaluateEach(graph, policy, (d) => out.push(d), options);
   return out;
 }
+
+/** A whole-graph evaluation kept for many `decide` calls (see prepareEvaluation). */
+export interface PreparedEvaluation {
+  /** Decisions for `ids`, sorted by id: the same as `evaluate(graph, policy, { ids })`. */
+  decide(ids: readonly string[]): Decision[];
+  /** Gives the graph's workspace back; `decide` refuses after it. */
+  close(): void;
+}
+
+/**
+ * Solves the whole graph once and keeps the solve, so that many small requests (an audit's batches
+ * of tenants) read their decisions from it instead of each re-solving the ancestry of its ids.
+ * Holds the graph's workspace until `close` (evaluations meanwhile take fresh buffers).
+ */
+export function prepareEvaluation(graph: OwnershipGraph, policy: LoadedPolicy): PreparedEvaluation {
+  const g = compact(graph);
+  const ctx = new PolicyContext(policy.policy, g);
+  const workspace = g.solveOrder.workspace;
+  const buffers = workspace.take();
+  let open = true;
+  try {
+    const { c, res } = solve(g, ctx, null, buffers);
+    res.attach(c);
+    const search = new PathSearch({ graph: g, ctx, c, res });
+    const d = { graph: g, ctx, c, res, loaded: policy, search, policyRef: Object.freeze({ ...policy.ref }) };
+    return {
+      decide(ids) {
+        if (!open) throw new Error('this prepared evaluation is closed');
+        return [...new Set(ids)].sort().map((id) => {
+          const v = g.nodeOf(id);
+          return v < 0 ? notInGraphDecision(id, g, ctx, policy) : decide(d, v);
+        });
+      },
+      close() {
+        if (open) workspace.release(buffers);
+        open = false;
+      },
+    };
+  } catch (err) {
+    workspace.release(buffers);
+    throw err;
+  }
+}

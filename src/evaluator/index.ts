@@ -1,7 +1,7 @@
 // The shared control evaluator: statements in, the graph in force at a date, decisions out.
 // Contract: /work/shared/spec/control-rule.md. Pure: no I/O, no clock.
 export { createGraphBuilder } from './builder.ts';
-export { evaluate, evaluateEach } from './evaluate.ts';
+export { evaluate, evaluateEach, prepareEvaluation, type PreparedEvaluation } from './evaluate.ts';
 export type {
   Decision,
   DescribedFields,

@@ -2,7 +2,13 @@
 // they bear on. Shared by `evaluate`, `explain` and `audit`.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createGraphBuilder, evaluate, type Decision, type OwnershipGraph } from '../evaluator/index.ts';
+import {
+  createGraphBuilder,
+  evaluate,
+  prepareEvaluation,
+  type Decision,
+  type OwnershipGraph,
+} from '../evaluator/index.ts';
 import { affectedIds, isWarning } from '../ingest/issues.ts';
 import { readOwnership, type OwnershipFormat } from '../ingest/read.ts';
 import type { RecordIssue } from '../model/types.ts';
@@ -117,6 +123,21 @@ export function taintedIds(loaded: LoadedOwnership): Set<string> {
 export function decide(loaded: LoadedOwnership, policy: LoadedPolicy, ids?: readonly string[]): Decision[] {
   const decisions = evaluate(loaded.graph, policy, ids !== undefined ? { ids } : {});
   return markAffected(decisions, taintedIds(loaded));
+}
+
+/** `decide` for many small requests: the graph is solved once (see prepareEvaluation); close it after. */
+export interface PreparedDecisions {
+  decide(ids: readonly string[]): Decision[];
+  close(): void;
+}
+
+export function prepareDecisions(loaded: LoadedOwnership, policy: LoadedPolicy): PreparedDecisions {
+  const prepared = prepareEvaluation(loaded.graph, policy);
+  const tainted = taintedIds(loaded);
+  return {
+    decide: (ids) => markAffected(prepared.decide(ids), tainted),
+    close: () => prepared.close(),
+  };
 }
 
 /** sha256 of a file's bytes, streamed: the data snapshot a decision was made on. */
