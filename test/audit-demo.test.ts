@@ -63,6 +63,22 @@ describe('audit --demo, end to end', function () {
     }
   });
 
+  it('decides and reports the same when tenants go through the pipeline in batches of 7', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'cg-audit-batches-'));
+    writeFileSync(join(small, 'channelguard.yaml'), 'audit:\n  batchSize: 7\n');
+    const r = await run(small, ['audit', '--demo', '--json']);
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    const batched = JSON.parse(r.stdout) as AuditSummary;
+    for (const p of first.partners) {
+      const q = batched.partners.find((x) => x.partner === p.partner)!;
+      assert.ok(q.tenants > 7 * 20, `${p.partner}: too few tenants to make many batches`);
+      const { report: pr, ...counts } = p;
+      const { report: qr, ...batchedCounts } = q;
+      assert.deepEqual(batchedCounts, counts, p.partner);
+      assert.deepEqual(readReport(qr!.dir).tenants, readReport(pr!.dir).tenants, p.partner);
+    }
+  });
+
   it('puts every tenant of a restricted company in its own partner report as restricted, and in no other', () => {
     const restrictedCompanies = new Set(
       world.companies.filter((c) => c.expected === 'restricted').map((c) => c.id),

@@ -4,8 +4,7 @@
 import type { ChannelLink, Cloud } from '../adapter.ts';
 import type { Decision, OwnershipGraph } from '../evaluator/index.ts';
 import type { Logger } from '../log.ts';
-import { decide, type LoadedOwnership } from '../ownership/load.ts';
-import type { LoadedPolicy } from '../policy/schema.ts';
+import type { LoadedOwnership, PreparedDecisions } from '../ownership/load.ts';
 import {
   decideTenant,
   matchTenant,
@@ -40,7 +39,8 @@ export interface PartnerDecideContext {
   runId: string;
   partner: Cloud;
   loaded: LoadedOwnership;
-  policy: LoadedPolicy;
+  /** the decisions of the loaded graph, solved once for the whole run */
+  decisions: PreparedDecisions;
   index: EntityIndex;
   /** matches the tenants of a batch (on worker threads over the same index) */
   matcher: MatcherPool;
@@ -92,13 +92,24 @@ export async function decidePartner(ctx: PartnerDecideContext): Promise<PartnerD
     lapsed: 0,
   };
   const channelCache = new Map<string, MatchResult>();
-  // A pipeline of two: batch N is written (by the database thread) while batch N+1 is matched and
-  // decided here; batches are read before the previous one's writes start, so reads never wait on them.
+  // A pipeline of three: batch N+1 is matched (on the matcher threads) while batch N is decided
+  // here and batch N-1 is written (by the database thread). Each stage starts before this thread
+  // waits on another, so none waits for this thread's share of the work.
+  let matching: { tenants: StoredTenant[]; owns: Promise<MatchResult[]> } | undefined;
   let decided: DecidedBatch | undefined;
   const step = async (batch: StoredTenant[]) => {
+    const matched = matching;
+    matching = undefined;
+    if (batch.length > 0) {
+      const owns = ctx.matcher.matchMany(batch);
+      owns.catch(() => {}); // awaited next step; a failure meanwhile is not unhandled
+      matching = { tenants: batch, owns };
+    }
     const writing = decided ? writeBatch(ctx, decided, result) : undefined;
+    decided = undefined;
     try {
-      decided = batch.length > 0 ? await decideBatch(ctx, batch, channelCache, result) : undefined;
+      if (matched)
+        decided = await decideBatch(ctx, matched.tenants, await matched.owns, channelCache, result);
     } finally {
       await writing;
     }
@@ -119,7 +130,9 @@ export async function decidePartner(ctx: PartnerDecideContext): Promise<PartnerD
       }
     }
   }
+  // the last batch, then the stages drain: its decisions, then its writes
   await step(batch);
+  await step([]);
   await step([]);
   return result;
 }
@@ -168,13 +181,14 @@ interface DecidedBatch {
 async function decideBatch(
   ctx: PartnerDecideContext,
   tenants: StoredTenant[],
+  owns: MatchResult[],
   cache: Map<string, MatchResult>,
   result: PartnerDecideResult,
 ): Promise<DecidedBatch> {
-  // 1. Matches, for the tenant and for every channel party that stands behind it.
+  // 1. Matches, for the tenant (`owns`, from the matcher threads) and for every channel party
+  // that stands behind it.
   const matched = [];
   const needed = new Set<string>();
-  const owns = await ctx.matcher.matchMany(tenants);
   for (const [i, tenant] of tenants.entries()) {
     const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
     const own = applyMatchDeterminations(subject, owns[i]!, ctx.determinations, dctx(ctx)).match;
@@ -192,10 +206,9 @@ async function decideBatch(
     }
     matched.push({ tenant, own, parties });
   }
-  // 2. Decisions for exactly the entities this batch needs (the evaluator solves their ancestors only).
+  // 2. Decisions for exactly the entities this batch needs, read from the run's one solve of the graph.
   const decisions = new Map<string, Decision>();
-  if (needed.size > 0)
-    for (const d of decide(ctx.loaded, ctx.policy, [...needed].sort())) decisions.set(d.id, d);
+  if (needed.size > 0) for (const d of ctx.decisions.decide([...needed])) decisions.set(d.id, d);
 
   // 3. Tenant decisions, determinations, evidence; the rows to write.
   const out: DecidedBatch = {

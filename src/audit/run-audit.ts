@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CLOUDS, type Cloud } from '../adapter.ts';
-import { fileSha256, loadOwnership } from '../ownership/load.ts';
+import { fileSha256, loadOwnership, prepareDecisions, type PreparedDecisions } from '../ownership/load.ts';
 import type { SigningKey, SnapshotRef } from '../report/index.ts';
 import {
   buildEntityIndexInThread,
@@ -16,6 +16,7 @@ import {
 } from '../resolve/index.ts';
 import { closeStaleReviewItems, loadDeterminations } from '../review/index.ts';
 import { refreshStatistics } from '../store/index.ts';
+import { DEFAULT_AUDIT_BATCH_SIZE } from '../config/schema.ts';
 import { runSync } from '../sync/run-sync.ts';
 import { decidePartner } from './decide-partner.ts';
 import { ExceptionSpill } from './exception-spill.ts';
@@ -78,6 +79,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
 
   const spills = new Map<Cloud, ExceptionSpill>();
   let matcher: MatcherPool | undefined;
+  let decisions: PreparedDecisions | undefined;
   try {
     const sync = o.adapters
       ? await stage('sync', () =>
@@ -117,6 +119,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
     const pool = createMatcherPool(index);
     matcher = pool;
     await analysed;
+    // the whole graph solved once; every batch reads its entities' decisions from it
+    const prepared = await stage('evaluate', () => prepareDecisions(loaded, o.policy));
+    decisions = prepared;
     const determinations = await loadDeterminations(o.db);
     const now = o.clock();
     const freshness = new Map<Cloud, Freshness>();
@@ -135,7 +140,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
           runId,
           partner,
           loaded,
-          policy: o.policy,
+          decisions: prepared,
           index,
           matcher: pool,
           determinations,
@@ -143,7 +148,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
           period: o.period,
           stale: f.stale,
           logger: log,
-          batchSize: o.batchSize ?? 2000,
+          batchSize: o.batchSize ?? DEFAULT_AUDIT_BATCH_SIZE,
           exceptions,
         });
         await exceptions.close();
@@ -215,28 +220,34 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
       })),
     );
     await stage('report', async () => {
-      for (const p of partners) {
-        const f = freshness.get(p.partner)!;
-        if (f.stale) {
-          p.withheld = `stale sources: ${f.problems.join('; ')}`;
-          continue;
-        }
-        const built = await writePartnerReport({
-          db: o.db,
-          tenants: spills.get(p.partner)!.rows(),
-          runId,
-          partner: p.partner,
-          reportsDir: o.reportsDir,
-          signingKey: keys.get(p.partner)!,
-          policy: o.policy,
-          asOf: o.asOf,
-          period: o.period,
-          generatedAt: now.toISOString(),
-          snapshots: [...f.snapshots, ...ownershipSnapshots],
-          logger: log,
-        });
-        p.report = { dir: built.dir, manifestSha256: built.manifestDigest, counts: built.counts };
-      }
+      // the partners' reports are written side by side: one's file writes and store reads overlap
+      // another's rows (each report reads only its own partner's rows and keys). All settle before
+      // a failure is thrown, so none is still reading a spill file when the run cleans up.
+      const written = await Promise.allSettled(
+        partners.map(async (p) => {
+          const f = freshness.get(p.partner)!;
+          if (f.stale) {
+            p.withheld = `stale sources: ${f.problems.join('; ')}`;
+            return;
+          }
+          const built = await writePartnerReport({
+            db: o.db,
+            tenants: spills.get(p.partner)!.rows(),
+            runId,
+            partner: p.partner,
+            reportsDir: o.reportsDir,
+            signingKey: keys.get(p.partner)!,
+            policy: o.policy,
+            asOf: o.asOf,
+            period: o.period,
+            generatedAt: now.toISOString(),
+            snapshots: [...f.snapshots, ...ownershipSnapshots],
+            logger: log,
+          });
+          p.report = { dir: built.dir, manifestSha256: built.manifestDigest, counts: built.counts };
+        }),
+      );
+      for (const w of written) if (w.status === 'rejected') throw w.reason;
     });
     summary.status = statusOf(partners, sync?.status);
     summary.durationMs = Math.round(performance.now() - t0);
@@ -246,6 +257,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditSummary> {
     await finish('failed').catch(() => {});
     throw err;
   } finally {
+    decisions?.close();
     await matcher?.close();
     for (const spill of spills.values()) await spill.remove().catch(() => {});
   }

@@ -39,6 +39,8 @@ describe('config: parseConfigFile refuses what it does not know', () => {
       'sources.maxAgeHours.aws',
     ],
     ['a share above 1', { audit: { deltaGuardShare: 2 } }, /audit\.deltaGuardShare/, 'audit.deltaGuardShare'],
+    ['a batch of no tenants', { audit: { batchSize: 0 } }, /audit\.batchSize/, 'audit.batchSize'],
+    ['a fractional batch', { audit: { batchSize: 2.5 } }, /audit\.batchSize/, 'audit.batchSize'],
     ['a bad as-of date', { audit: { asOf: '2026-13-45' } }, /audit\.asOf: is not a real date/, 'audit.asOf'],
     [
       'an as-of that is not a date',
@@ -71,7 +73,7 @@ describe('config: resolveConfig applies env and defaults', () => {
       database: { dir: '/work/app/.channelguard/db' },
       clouds: {},
       sources: { maxAgeHours: { aws: 48, gcp: 72, azure: 72 } },
-      audit: { deltaGuardShare: 0.05, reportsDir: '/work/app/reports', ownership: [] },
+      audit: { deltaGuardShare: 0.05, batchSize: 2000, reportsDir: '/work/app/reports', ownership: [] },
     });
   });
 

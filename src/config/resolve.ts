@@ -5,6 +5,7 @@ import type { Cloud } from '../adapter.ts';
 import { ConfigError } from '../errors.ts';
 import {
   DEFAULT_DB_DIR,
+  DEFAULT_AUDIT_BATCH_SIZE,
   DEFAULT_DELTA_GUARD_SHARE,
   DEFAULT_MAX_AGE_HOURS,
   DEFAULT_REPORTS_DIR,
@@ -85,6 +86,7 @@ export function resolveConfig(file: ConfigFile, ctx: ResolveContext): Channelgua
     sources: { maxAgeHours },
     audit: {
       deltaGuardShare: a.deltaGuardShare ?? DEFAULT_DELTA_GUARD_SHARE,
+      batchSize: a.batchSize ?? DEFAULT_AUDIT_BATCH_SIZE,
       reportsDir: a.reportsDir !== undefined ? abs(a.reportsDir) : absCwd(DEFAULT_REPORTS_DIR),
       ...(a.signingKeyFile !== undefined ? { signingKeyFile: abs(a.signingKeyFile) } : {}),
       ownership: (a.ownership ?? []).map(abs),

@@ -50,6 +50,8 @@ export const configFileSchema = z.strictObject({
     .strictObject({
       /** the share of decisions that may flip in one run before the delta guard stops it */
       deltaGuardShare: z.number().min(0).max(1).optional(),
+      /** tenants matched, decided and written together (more: fewer round trips, more memory) */
+      batchSize: z.number().int().min(1).max(1_000_000).optional(),
       reportsDir: path.optional(),
       signingKeyFile: path.optional(),
       /** ownership data the audit decides on (BODS, GLEIF or channelguard CSV), relative to this file */
@@ -78,6 +80,7 @@ export interface ChannelguardConfig {
   sources: { maxAgeHours: Record<Cloud, number> };
   audit: {
     deltaGuardShare: number;
+    batchSize: number;
     /** absolute */
     reportsDir: string;
     signingKeyFile?: string;
@@ -96,5 +99,6 @@ export interface ChannelguardConfig {
  */
 export const DEFAULT_MAX_AGE_HOURS: Readonly<Record<Cloud, number>> = { aws: 48, gcp: 72, azure: 72 };
 export const DEFAULT_DELTA_GUARD_SHARE = 0.05;
+export const DEFAULT_AUDIT_BATCH_SIZE = 2000;
 export const DEFAULT_DB_DIR = '.channelguard/db';
 export const DEFAULT_REPORTS_DIR = 'reports';

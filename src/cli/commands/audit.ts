@@ -156,6 +156,7 @@ export async function auditCommand(flags: AuditFlags, io: CliIo): Promise<number
         loadSigningKey({ ...(keyPath ? { path: keyPath } : {}), env: io.env, partner }),
       maxAgeHours: config.sources.maxAgeHours,
       deltaGuardShare: config.audit.deltaGuardShare,
+      batchSize: config.audit.batchSize,
       acceptDelta: flags.acceptDelta ?? false,
       logger,
       clock: io.now,
