@@ -148,11 +148,20 @@ async function benchOnce(total: number, storeKind: string) {
   // --live-heap: a full collection every 10 s, so the heap that is really held can be told apart
   // from garbage the collector has not yet needed to reclaim (which grows with a longer run)
   const gc = (globalThis as { gc?: () => void }).gc;
-  const live = { max: 0 };
+  const live = { max: 0, samples: [] as number[] };
+  // with CG_HEAP_SNAPSHOT=DIR as well: a snapshot each time the live heap reaches a new high, so
+  // what is held at the peak (not just after the run) can be compared across sizes
+  const snapshotDir = process.env['CG_HEAP_SNAPSHOT'];
   const liveTimer = setInterval(() => {
     if (!gc) return;
     gc();
-    live.max = Math.max(live.max, process.memoryUsage().heapUsed);
+    const used = process.memoryUsage().heapUsed;
+    if (snapshotDir && used > live.max + 1048576)
+      void import('node:v8').then((v8) =>
+        v8.writeHeapSnapshot(`${snapshotDir}/sync-${total}-live-max.heapsnapshot`),
+      );
+    live.max = Math.max(live.max, used);
+    live.samples.push(used);
   }, 10_000);
   // how long the thread was busy when a timer (a rate limiter's next slot) was due
   const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -218,7 +227,12 @@ async function benchOnce(total: number, storeKind: string) {
     seconds: Number((summary.durationMs / 1000).toFixed(1)),
     peakRssMB: Math.round(peak.rss / 1e6),
     storeOpenRssMB: Math.round(opening.rss / 1e6),
-    ...(gc ? { liveHeapMB: Math.round(live.max / 1e6) } : {}),
+    ...(gc
+      ? {
+          liveHeapMB: Math.round(live.max / 1e6),
+          liveHeapMedianMB: Math.round(live.samples.sort((a, b) => a - b)[live.samples.length >> 1]! / 1e6),
+        }
+      : {}),
     peakHeapMB: Math.round(peak.heap / 1e6),
     eventLoopDelayMs: {
       p50: Math.round(loop.percentile(50) / 1e6),
@@ -270,7 +284,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${total} tenants: ${r.status} in ${r.seconds} s, peak RSS during the sync ${r.peakRssMB} MB ` +
         `(opening the store ${r.storeOpenRssMB} MB), peak heap ${r.peakHeapMB} MB, ` +
-        (r.liveHeapMB !== undefined ? `live heap after full GCs at most ${r.liveHeapMB} MB, ` : '') +
+        (r.liveHeapMB !== undefined
+          ? `live heap after full GCs at most ${r.liveHeapMB} MB (median ${r.liveHeapMedianMB} MB), `
+          : '') +
         `event-loop delay p50/p99/max ${r.eventLoopDelayMs.p50}/${r.eventLoopDelayMs.p99}/${r.eventLoopDelayMs.max} ms\n`,
     );
     for (const c of r.clouds) {
