@@ -7,6 +7,7 @@ import {
   evaluate,
   prepareEvaluation,
   type Decision,
+  type PreparedEvaluation,
   type OwnershipGraph,
 } from '../evaluator/index.ts';
 import { affectedIds, isWarning } from '../ingest/issues.ts';
@@ -126,10 +127,7 @@ export function decide(loaded: LoadedOwnership, policy: LoadedPolicy, ids?: read
 }
 
 /** `decide` for many small requests: the graph is solved once (see prepareEvaluation); close it after. */
-export interface PreparedDecisions {
-  decide(ids: readonly string[]): Decision[];
-  close(): void;
-}
+export type PreparedDecisions = PreparedEvaluation;
 
 export function prepareDecisions(loaded: LoadedOwnership, policy: LoadedPolicy): PreparedDecisions {
   const prepared = prepareEvaluation(loaded.graph, policy);
