@@ -17,6 +17,14 @@ import type { PolicyContext } from './policy-context.ts';
 import type { SolveState } from './solve.ts';
 import { PARTY_KINDS } from './store.ts';
 import type { Decision, WitnessPath } from './types.ts';
+import {
+  R_CASCADE,
+  R_LOOK_THROUGH,
+  R_REMAINDER,
+  R_TRUNCATED,
+  SharedValues,
+  plainReasons,
+} from './shared-values.ts';
 import { UNITS_PER_PERCENT } from './units.ts';
 
 export interface DecideContext {
@@ -29,19 +37,13 @@ export interface DecideContext {
   search: PathSearch;
   /** the policy ref every decision shows: one frozen copy of loaded.ref (see decide) */
   policyRef: PolicyRef;
+  /** values decisions share (made on first use) */
+  shared?: SharedValues;
 }
 
-const percent = (units: number) => units / UNITS_PER_PERCENT;
-
-/** shared by every decision with no reasons or no flags (frozen: see decide) */
+/** shared by every decision with no flags or no paths (frozen: see decide) */
 const NONE = Object.freeze([]) as unknown as string[];
 const NONE_PATHS = Object.freeze([]) as unknown as WitnessPath[];
-const ALLOWED_NOTHING = Object.freeze({ verdict: 'allowed' as Verdict, min: 0, max: 0 });
-
-function interval(verdict: Verdict, lo: number, hi: number): { verdict: Verdict; min: number; max: number } {
-  if (verdict === 'allowed' && lo === 0 && hi === 0) return ALLOWED_NOTHING;
-  return { verdict, min: percent(lo), max: percent(hi) };
-}
 const FLAGGED = F_UNKNOWN | F_INVALID | F_INCONSISTENT | F_SELF | F_CONFLICT;
 
 export function combine(method: string, cascade: Verdict, lookThrough: Verdict): Verdict {
@@ -73,6 +75,21 @@ export function lookThroughVerdict(d: DecideContext, v: number): Verdict {
   return 'review';
 }
 
+/** The reasons of a decision with control or flag reasons, in the order decide lists them. */
+function listReasons(
+  origin: readonly string[],
+  bits: number,
+  control: string[] | null,
+  flags: string[],
+): string[] {
+  const out = plainReasons(origin, bits & (R_CASCADE | R_LOOK_THROUGH));
+  if (control !== null) for (const x of control) out.push(x);
+  if (bits & R_REMAINDER) out.push('remainder');
+  for (const x of flags) out.push(x);
+  if (bits & R_TRUNCATED) out.push('paths-truncated');
+  return out;
+}
+
 /** The decision for local node v. */
 export function decide(d: DecideContext, v: number): Decision {
   const { graph: g, ctx, c, res } = d;
@@ -83,25 +100,27 @@ export function decide(d: DecideContext, v: number): Decision {
   const lookThrough = lookThroughVerdict(d, v);
   const decision: Verdict = f & F_ROOT ? 'restricted' : combine(method, cascade, lookThrough);
 
-  // Most decisions find nothing: they share one frozen empty list, and one frozen interval per
-  // method (allowed, 0-0), rather than each allocating its own (a consumer writing to one fails
-  // loudly). Lists are made when a first entry comes.
+  // Reasons, in this order: origin, cascade, look-through, control, remainder, flags, paths
+  // truncated. Most decisions have no control or flag reasons: their lists, like their intervals
+  // of whole percents, are shared (see SharedValues).
+  const shared = (d.shared ??= new SharedValues());
   const origin = ctx.origin(node).reasons;
-  let reasons: string[] | null = origin.length > 0 ? origin.slice() : null;
-  if (method !== 'look-through' && cascade !== 'allowed') (reasons ??= []).push('cascade');
-  if (method !== 'cascade' && lookThrough !== 'allowed') (reasons ??= []).push('look-through');
+  let bits = 0;
+  if (method !== 'look-through' && cascade !== 'allowed') bits |= R_CASCADE;
+  if (method !== 'cascade' && lookThrough !== 'allowed') bits |= R_LOOK_THROUGH;
+  let control: string[] | null = null;
   const c0 = c.cStart[v]!;
   const c1 = c.cStart[v + 1]!;
   if (c0 < c1) {
-    const control = new Set<string>();
+    const found = new Set<string>();
     for (let k = c0; k < c1; k++) {
       const h = c.cHolder[k]!;
       const possibly = res.inP(h) || ctx.threshold.upperPast(res.hi(h), res.hiOpen(h));
-      if (possibly) control.add(`control:${g.store.typeNames[c.cType[k]!]!}`);
+      if (possibly) found.add(`control:${g.store.typeNames[c.cType[k]!]!}`);
     }
-    for (const x of [...control].sort()) (reasons ??= []).push(x);
+    if (found.size > 0) control = [...found].sort();
   }
-  if (f & F_REMAINDER && decision !== 'allowed') (reasons ??= []).push('remainder');
+  if (f & F_REMAINDER && decision !== 'allowed') bits |= R_REMAINDER;
   let flags: string[] = NONE;
   if (f & FLAGGED || res.capped(v)) {
     flags = [];
@@ -111,7 +130,6 @@ export function decide(d: DecideContext, v: number): Decision {
     if (f & F_SELF) flags.push('self-holding');
     if (f & F_CONFLICT) flags.push('conflicting-statements');
     if (res.capped(v)) flags.push('iteration-capped');
-    for (const x of flags) (reasons ??= []).push(x);
   }
   // Paths witness a restriction or a review, and an allowed decision whose figures come near the
   // threshold (at least half of it: a 50% stake that stays allowed at "more than 50%"). Small
@@ -119,19 +137,21 @@ export function decide(d: DecideContext, v: number): Decision {
   const reached = Math.max(res.cHi(v), res.hi(v)) * 2 >= ctx.policy.threshold.percent * UNITS_PER_PERCENT;
   let paths: WitnessPath[] = NONE_PATHS;
   if (decision !== 'allowed' || reached) {
-    const w = d.search.run(v);
-    if (w.paths.length > 0) paths = w.paths;
-    if (w.truncated) (reasons ??= []).push('paths-truncated');
+    paths = d.search.run(v);
+    if (d.search.truncated) bits |= R_TRUNCATED;
   }
+  const reasons =
+    control === null && flags === NONE
+      ? shared.reasons(origin, bits)
+      : listReasons(origin, bits, control, flags);
 
   const id = g.nodeIds[node]!;
   const name = g.nameOfNode(node);
   const kind = PARTY_KINDS[g.nodeKind[node]!] ?? 'unknownEntity';
-  const cascadeOut = interval(cascade, res.cLo(v), res.cHi(v));
-  const lookThroughOut = interval(lookThrough, res.lo(v), res.hi(v));
+  const cascadeOut = shared.interval(cascade, res.cLo(v), res.cHi(v));
+  const lookThroughOut = shared.interval(lookThrough, res.lo(v), res.hi(v));
   const policy = d.policyRef;
   const asOf = g.asOf;
-  if (reasons === null) reasons = NONE;
   // two literals rather than a spread: the same keys in the same order, built without a copy
   return name !== undefined
     ? {

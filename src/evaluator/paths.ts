@@ -8,7 +8,8 @@ import type { PolicyContext } from './policy-context.ts';
 import type { SolveState } from './solve.ts';
 import { E_HI_OPEN, E_LO_OPEN, E_STRIDE } from './compile.ts';
 import type { ShareView, WitnessHop, WitnessPath } from './types.ts';
-import { FULL, UNITS_PER_PERCENT } from './units.ts';
+import { SharedValues } from './shared-values.ts';
+import { FULL } from './units.ts';
 
 export const MAX_PATHS = 5;
 const MAX_POPS = 32;
@@ -55,8 +56,19 @@ export class PathSearch {
   private readonly items = new Int32Array(MAX_POPS + 1);
   private size = 0;
   private dropped = false;
-  /** the relationships of the hops of the paths found (scratch) */
+  /** the partial reaching each source found, and its reason (scratch: see `run`) */
+  private readonly found = new Int32Array(MAX_PATHS);
+  private readonly reasons: string[] = new Array<string>(MAX_PATHS).fill('');
+  /** the relationships, statements and records of the hops of the paths found (scratch) */
   private rels = new Int32Array(64);
+  private stmts = new Int32Array(64);
+  private records = new Int32Array(64);
+  /** the hops' relationship and statement ids, interleaved (scratch) */
+  private readonly ids: string[] = [];
+  /** whether the last `run` was capped */
+  truncated = false;
+  /** hop shares of whole percents, shared by the paths found */
+  private readonly shared = new SharedValues();
 
   constructor(private readonly p: PathContext) {}
 
@@ -137,28 +149,32 @@ export class PathSearch {
     return false;
   }
 
-  run(start: number): { paths: WitnessPath[]; truncated: boolean } {
+  /**
+   * The paths from `start` (an empty list when none: not to be written to); `truncated` then says
+   * whether the search was capped. Allocates only the paths it returns.
+   */
+  run(start: number): WitnessPath[] {
     // node data from the solve's records (one cache line per node; see solve.ts)
     const { c, res } = this.p;
     const e = c.e;
-    const found: number[] = []; // the partial reaching each source found, and its reason
-    const reasons: string[] = [];
+    const { found, reasons } = this;
+    let nFound = 0;
     this.count = 0;
     this.size = 0;
     this.dropped = false;
     this.push(this.add(start, -1, 0, 1, 0), MAX_POPS);
     let pops = 0;
     while (this.size > 0 || this.dropped) {
-      if (pops++ >= MAX_POPS) return this.result(found, reasons, true);
+      if (pops++ >= MAX_POPS) return this.result(nFound, true);
       const x = this.items[--this.size]!;
       const room = MAX_POPS - pops;
       const v = this.node[x]!;
       const f = res.flags(v);
       const reason = sourceReason(this.p, v, f);
       if (reason !== undefined) {
-        if (found.length === MAX_PATHS) return this.result(found, reasons, true);
-        found.push(x);
-        reasons.push(reason);
+        if (nFound === MAX_PATHS) return this.result(nFound, true);
+        found[nFound] = x;
+        reasons[nFound++] = reason;
         if (f & F_ROOT) continue; // a root is restricted by itself: nothing above matters
       }
       const xDepth = this.depth[x]!;
@@ -185,32 +201,35 @@ export class PathSearch {
         else this.dropped = true;
       }
     }
-    return this.result(found, reasons, false);
+    return this.result(nFound, false);
   }
 
-  /** The paths to the sources found (their hops' ids read together: see hopIds). */
-  private result(
-    found: number[],
-    reasons: string[],
-    truncated: boolean,
-  ): { paths: WitnessPath[]; truncated: boolean } {
+  /** The paths to the first `count` sources found (their hops' ids read together: see hopIds). */
+  private result(count: number, truncated: boolean): WitnessPath[] {
+    this.truncated = truncated;
+    if (count === 0) return NO_PATHS;
     const { graph: g, c } = this.p;
-    const paths: WitnessPath[] = [];
-    if (found.length === 0) return { paths, truncated };
+    const { found, reasons } = this;
     let hops = 0;
-    for (const top of found) hops += this.depth[top]!;
-    const rels = hops <= this.rels.length ? this.rels : (this.rels = new Int32Array(2 * hops));
+    for (let p = 0; p < count; p++) hops += this.depth[found[p]!]!;
+    if (hops > this.rels.length) {
+      this.rels = new Int32Array(2 * hops);
+      this.stmts = new Int32Array(2 * hops);
+      this.records = new Int32Array(2 * hops);
+    }
+    const rels = this.rels;
     let i = 0;
-    for (const top of found)
-      for (let x = top; this.parent[x]! !== -1; x = this.parent[x]!) {
+    for (let p = 0; p < count; p++)
+      for (let x = found[p]!; this.parent[x]! !== -1; x = this.parent[x]!) {
         const edge = this.edge[x]!;
         rels[i++] = edge >= 0 ? c.eRel[edge]! : c.cRel[~edge]!;
       }
-    const ids = hopIds(g, rels, hops);
+    const ids = this.hopIds(hops);
+    const paths: WitnessPath[] = new Array<WitnessPath>(count);
     i = 0;
-    for (let p = 0; p < found.length; p++) {
+    for (let p = 0; p < count; p++) {
       const top = found[p]!;
-      const list: WitnessHop[] = new Array(this.depth[top]!);
+      const list: WitnessHop[] = new Array<WitnessHop>(this.depth[top]!);
       let j = list.length;
       for (let x = top; this.parent[x]! !== -1; x = this.parent[x]!) {
         const holder = g.nodeIds[globalOf(c, this.node[x]!)]!;
@@ -219,14 +238,13 @@ export class PathSearch {
         let share: ShareView;
         const edge = this.edge[x]!;
         if (edge >= 0) {
-          const k = edge;
-          type = c.eType[k]!;
-          share = { min: percent(c.e[k * E_STRIDE + 1]!), max: percent(c.e[k * E_STRIDE + 2]!) };
-          if (c.e[k * E_STRIDE + 3]! & E_LO_OPEN) share.minOpen = true;
-          if (c.e[k * E_STRIDE + 3]! & E_HI_OPEN) share.maxOpen = true;
+          const o = edge * E_STRIDE;
+          type = c.eType[edge]!;
+          const ef = c.e[o + 3]!;
+          share = this.shared.share(c.e[o + 1]!, c.e[o + 2]!, (ef & E_LO_OPEN) !== 0, (ef & E_HI_OPEN) !== 0);
         } else {
           type = c.cType[~edge]!;
-          share = { min: 0, max: 100 };
+          share = this.shared.share(0, FULL, false, false);
         }
         list[--j] = {
           holder,
@@ -238,35 +256,35 @@ export class PathSearch {
         };
         i++;
       }
-      paths.push({ root: g.nodeIds[globalOf(c, this.node[top]!)]!, rootReason: reasons[p]!, hops: list });
+      paths[p] = { root: g.nodeIds[globalOf(c, this.node[top]!)]!, rootReason: reasons[p]!, hops: list };
     }
-    return { paths, truncated };
+    return paths;
+  }
+
+  /**
+   * The relationship and statement ids of rels[0 .. count), interleaved (in a scratch list). Each
+   * is three reads apart, each read from a column in statement order: done a column at a time for
+   * all of them, those reads are in flight together.
+   */
+  private hopIds(count: number): string[] {
+    const g = this.p.graph;
+    const s = g.store;
+    const { rels, stmts, records, ids } = this;
+    for (let i = 0; i < count; i++) stmts[i] = g.relStmt[rels[i]!]!;
+    for (let i = 0; i < count; i++) records[i] = s.rsRecord.data[stmts[i]!]!;
+    for (let i = 0; i < count; i++) {
+      ids[2 * i] = s.relIds.keys[records[i]!]!;
+      ids[2 * i + 1] = s.rsStmtId[stmts[i]!]!;
+    }
+    return ids;
   }
 }
 
-/**
- * The relationship and statement ids of rels[0 .. count), interleaved. Each is three reads apart,
- * each read from a column in statement order: done a column at a time for all of them, those
- * reads are in flight together.
- */
-function hopIds(g: CompactGraph, rels: Int32Array, count: number): string[] {
-  const s = g.store;
-  const stmts = new Int32Array(count);
-  for (let i = 0; i < count; i++) stmts[i] = g.relStmt[rels[i]!]!;
-  const records = new Int32Array(count);
-  for (let i = 0; i < count; i++) records[i] = s.rsRecord.data[stmts[i]!]!;
-  const out: string[] = new Array<string>(2 * count);
-  for (let i = 0; i < count; i++) {
-    out[2 * i] = s.relIds.keys[records[i]!]!;
-    out[2 * i + 1] = s.rsStmtId[stmts[i]!]!;
-  }
-  return out;
-}
+/** the paths of a search that found none (shared, frozen) */
+const NO_PATHS = Object.freeze([]) as unknown as WitnessPath[];
 
 export function witnessPaths(p: PathContext, start: number): { paths: WitnessPath[]; truncated: boolean } {
-  return new PathSearch(p).run(start);
-}
-
-function percent(units: number): number {
-  return units / UNITS_PER_PERCENT;
+  const search = new PathSearch(p);
+  const paths = search.run(start);
+  return { paths, truncated: search.truncated };
 }
