@@ -62,6 +62,20 @@ export interface Compiled {
   flags: Uint8Array;
 }
 
+/** The buffers a whole-graph compile asks for, in bytes (see Buffers.reserve). */
+export function compileBytes(g: CompactGraph): Array<[string, number]> {
+  const n = g.nodeCount;
+  const bound = g.relInts.length + g.bareRelationships;
+  return [
+    ['inStart', 4 * (n + 1)],
+    ['e', 4 * bound * E_STRIDE],
+    ['eRel', 4 * bound],
+    ['eType', 2 * bound],
+    ['cStart', 4 * (n + 1)],
+    ['flags', n],
+  ];
+}
+
 /**
  * Compiles `nodes` (sorted graph nodes, closed under "holder of"), or the whole graph when null.
  */

@@ -4,6 +4,7 @@
 import type { LoadedPolicy } from '../policy/schema.ts';
 import {
   compile,
+  compileBytes,
   type Compiled,
   E_STRIDE,
   F_INCONSISTENT,
@@ -17,7 +18,7 @@ import { CompactGraph } from './graph.ts';
 import { PathSearch } from './paths.ts';
 import { PolicyContext } from './policy-context.ts';
 import { components, type Components } from './scc.ts';
-import { SolveState, Solver, WORK_BUDGET } from './solve.ts';
+import { SolveState, Solver, WORK_BUDGET, solveBytes } from './solve.ts';
 import { solveWhole } from './solve-in-order.ts';
 import type { SolveOrder } from './solve-order.ts';
 import type { Decision, EvaluateOptions, OwnershipGraph } from './types.ts';
@@ -139,6 +140,7 @@ function solveEach(c: Compiled, cs: Components, ctx: PolicyContext): SolveState 
 }
 
 function solve(g: CompactGraph, ctx: PolicyContext, nodes: Int32Array | null, buffers: Buffers) {
+  if (nodes === null) buffers.reserve([...compileBytes(g), ...solveBytes(g.nodeCount)]);
   const c = compile(g, ctx, nodes, buffers);
   return { c, ...solveAll(c, ctx, nodes === null ? g.solveOrder : null, buffers) };
 }

@@ -42,6 +42,16 @@ const A_P = 1 << 29;
 const B_HI_OPEN = 1 << 27;
 const B_CAPPED = 1 << 28;
 
+/** The buffers a solve of n nodes asks for, in bytes (see Buffers.reserve). */
+export function solveBytes(n: number): Array<[string, number]> {
+  return [
+    ['ab', 8 * n],
+    ['cas', 8 * n],
+    ['rec', 4 * R_STRIDE * (n + 1)],
+    ['local', 4 * n],
+  ];
+}
+
 /** One solve's state (and, combined, the result): per local node. */
 export class SolveState {
   readonly ab: Int32Array;

@@ -29,6 +29,33 @@ describe('workspace (buffers kept for the next evaluation)', () => {
     assert.equal(again.int32('a', 9).length, 9); // too small: a new one
   });
 
+  it('makes reserved buffers in one allocation, handed out again zeroed', () => {
+    const w = new Workspace();
+    w.reserve([
+      ['a', 12],
+      ['b', 5],
+      ['c', 6],
+    ]);
+    const a = w.int32('a', 3);
+    const b = w.uint8('b', 5);
+    const c = w.uint16('c', 3);
+    assert.equal(a.buffer, b.buffer);
+    assert.equal(a.buffer, c.buffer);
+    a.fill(-1);
+    b.fill(255);
+    c.fill(9);
+    assert.deepEqual([...a, ...b, ...c], [-1, -1, -1, 255, 255, 255, 255, 255, 9, 9, 9]); // no overlap
+    assert.deepEqual([...w.int32('a', 2)], [0, 0]);
+    assert.deepEqual([...w.uint16('c', 3, false)], [9, 9, 9]);
+    w.reserve([['a', 8]]); // fits: the same allocation
+    assert.equal(w.int32('a', 2).buffer, a.buffer);
+    assert.notEqual(w.int32('a', 4).buffer, a.buffer); // larger than reserved: made apart
+    w.reserve([['a', 64]]); // does not fit: a new allocation
+    const again = w.int32('a', 16);
+    assert.notEqual(again.buffer, a.buffer);
+    assert.deepEqual([...again], new Array(16).fill(0));
+  });
+
   it('decides the same on every evaluation of a graph, and inside a decision callback', () => {
     const b = createGraphBuilder();
     const parties = [
