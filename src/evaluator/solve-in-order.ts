@@ -157,11 +157,16 @@ function solveRun(
   to: number,
 ): number {
   const { e, cHolder } = c;
-  const { rec, ab } = s;
+  const { rec, ab, cas } = s;
   let sink = 0;
   for (let b = from; b < to; b += BATCH) {
     const end = b + BATCH < to ? b + BATCH : to;
-    for (let j = b; j < end; j++) sink ^= rec[R_STRIDE * order[j]!]!;
+    // the node's record and the next one (where its edges end), and its own state, which
+    // evalNode reads before writing it
+    for (let j = b; j < end; j++) {
+      const v = order[j]!;
+      sink ^= rec[R_STRIDE * v]! ^ rec[R_STRIDE * v + R_STRIDE]! ^ ab[2 * v + 1]! ^ cas[2 * v]!;
+    }
     for (let j = b; j < end; j++) {
       const r = R_STRIDE * order[j]!;
       const k0 = rec[r]!;
