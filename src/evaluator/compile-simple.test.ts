@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { partyStatement, relationshipStatement } from '../model/factories.ts';
 import type { Interest, Relationship } from '../model/types.ts';
 import { createGraphBuilder } from './builder.ts';
-import { compile, E_STRIDE, type Compiled } from './compile.ts';
+import { compile, E_STRIDE, edgeStart, edgeStarts, nodeFlags, type Compiled } from './compile.ts';
 import type { CompactGraph } from './graph.ts';
 import { PolicyContext } from './policy-context.ts';
 import { AS_OF, company, policy } from './test-graph.ts';
@@ -39,18 +39,19 @@ function graphOf(countries: string[], rels: Relationship[]): CompactGraph {
 
 /** The written part of every array (the edge arrays are allocated for the worst case). */
 function written(c: Compiled) {
-  const m = c.inStart[c.n]!;
+  const m = edgeStart(c, c.n);
+  const { inStart, cStart } = edgeStarts(c);
   return {
-    inStart: [...c.inStart],
+    inStart: [...inStart],
     e: [...c.e.subarray(0, m * E_STRIDE)],
     eRel: [...c.eRel.subarray(0, m)],
     eType: [...c.eType.subarray(0, m)],
-    cStart: [...c.cStart],
+    cStart: [...cStart],
     cHolder: [...c.cHolder],
     cKind: [...c.cKind],
     cRel: [...c.cRel],
     cType: [...c.cType],
-    flags: [...c.flags],
+    flags: Array.from({ length: c.n }, (_, v) => nodeFlags(c, v)),
   };
 }
 

@@ -5,6 +5,7 @@
 // them. Whole-graph compiles only (graph node = compiled node): one loop over every node, the
 // graph's columns in locals.
 import {
+  R_STRIDE,
   C_INDICATE,
   C_RESTRICT,
   E_HI_OPEN,
@@ -47,15 +48,13 @@ export class SimpleCompiler {
   ) {}
 
   /**
-   * Compiles every node, in order: the simple path where it applies, else `general`; writes edge
-   * and control starts (`inStart`, `cStart`: CSR) and the flags found while compiling (then
-   * completed by `finish`, which returns a node's flags).
+   * Compiles every node, in order: the simple path where it applies, else `general`; writes each
+   * node's record (`rec`, see R_STRIDE): edge and control starts and the flags found while
+   * compiling (then completed by `finish`, which returns a node's flags).
    */
   compileAll(
     general: SubjectCompiler,
-    inStart: Int32Array,
-    cStart: Int32Array,
-    flags: Uint8Array,
+    rec: Int32Array,
     finish: (v: number, f: number, exempt: boolean) => number,
   ): void {
     const { g, ctx, e, eRel, eType, ctrl } = this;
@@ -94,7 +93,7 @@ export class SimpleCompiler {
           const count = relIntStart[r + 1]! - k;
           if (count === 0) continue;
           if (count > 1) {
-            m = this.general(general, v, m, f, inStart, cStart, flags, ctrlFrom, finish);
+            m = this.general(general, v, m, f, rec, ctrlFrom, finish);
             continue nodes;
           }
           t = intType[k]!;
@@ -103,7 +102,7 @@ export class SimpleCompiler {
             continue;
           }
           if ((intMeta[k]! & 3) === DOI_INDIRECT) {
-            m = this.general(general, v, m, f, inStart, cStart, flags, ctrlFrom, finish);
+            m = this.general(general, v, m, f, rec, ctrlFrom, finish);
             continue nodes;
           }
           slot = slotOf[t]!;
@@ -116,7 +115,7 @@ export class SimpleCompiler {
           }
         }
         if (h === prev) {
-          m = this.general(general, v, m, f & F_CONFLICT, inStart, cStart, flags, ctrlFrom, finish);
+          m = this.general(general, v, m, f & F_CONFLICT, rec, ctrlFrom, finish);
           continue nodes;
         }
         prev = h;
@@ -139,9 +138,10 @@ export class SimpleCompiler {
       this.exempt = false;
       if (other) f |= this.others(v);
       m = end;
-      inStart[v + 1] = m;
-      cStart[v + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[v]!;
-      flags[v] = finish(v, f, this.exempt);
+      const rv = R_STRIDE * v;
+      rec[rv + R_STRIDE] = m;
+      rec[rv + R_STRIDE + 1] = (ctrl.length - ctrlFrom) / 4 + rec[rv + 1]!;
+      rec[rv + 2] = finish(v, f, this.exempt);
     }
   }
 
@@ -151,16 +151,15 @@ export class SimpleCompiler {
     v: number,
     m: number,
     f: number,
-    inStart: Int32Array,
-    cStart: Int32Array,
-    flags: Uint8Array,
+    rec: Int32Array,
     ctrlFrom: number,
     finish: (v: number, f: number, exempt: boolean) => number,
   ): number {
     m = general.compile(v, m);
-    inStart[v + 1] = m;
-    cStart[v + 1] = (this.ctrl.length - ctrlFrom) / 4 + cStart[v]!;
-    flags[v] = finish(v, (f & F_CONFLICT) | general.flags, general.exempt);
+    const rv = R_STRIDE * v;
+    rec[rv + R_STRIDE] = m;
+    rec[rv + R_STRIDE + 1] = (this.ctrl.length - ctrlFrom) / 4 + rec[rv + 1]!;
+    rec[rv + 2] = finish(v, (f & F_CONFLICT) | general.flags, general.exempt);
     return m;
   }
 

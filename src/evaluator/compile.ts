@@ -11,6 +11,7 @@ import { FRESH, type Buffers } from './workspace.ts';
 import { FULL } from './units.ts';
 
 import {
+  R_STRIDE,
   C_INDICATE,
   C_RESTRICT,
   E_HI_OPEN,
@@ -28,6 +29,7 @@ import {
 } from './compiled-bits.ts';
 
 export {
+  R_STRIDE,
   C_INDICATE,
   C_RESTRICT,
   E_HI_OPEN,
@@ -48,18 +50,35 @@ export interface Compiled {
   n: number;
   /** local node -> graph node (null: the whole graph, identity) */
   glob: Int32Array | null;
-  inStart: Int32Array;
+  /** per node (and one more, for the last node's edge ends): see R_STRIDE */
+  rec: Int32Array;
   /** ownership edges, E_STRIDE ints each, side by side so the solver reads one place per edge */
   e: Int32Array;
   /** the relationship (graph index) and interest type behind the edge, for witness paths */
   eRel: Int32Array;
   eType: Uint16Array;
-  cStart: Int32Array;
   cHolder: Int32Array;
   cKind: Uint8Array;
   cRel: Int32Array;
   cType: Uint16Array;
-  flags: Uint8Array;
+}
+
+/** First ownership edge of v (its last is before the next node's first). */
+export const edgeStart = (c: Compiled, v: number): number => c.rec[R_STRIDE * v]!;
+/** First control edge of v. */
+export const controlStart = (c: Compiled, v: number): number => c.rec[R_STRIDE * v + 1]!;
+/** Compiled flags of v (F_*). */
+export const nodeFlags = (c: Compiled, v: number): number => c.rec[R_STRIDE * v + 2]!;
+
+/** The edge starts as plain CSR arrays (for code that takes them so: components). */
+export function edgeStarts(c: Compiled): { inStart: Int32Array; cStart: Int32Array } {
+  const inStart = new Int32Array(c.n + 1);
+  const cStart = new Int32Array(c.n + 1);
+  for (let v = 0; v <= c.n; v++) {
+    inStart[v] = c.rec[R_STRIDE * v]!;
+    cStart[v] = c.rec[R_STRIDE * v + 1]!;
+  }
+  return { inStart, cStart };
 }
 
 /** The buffers a whole-graph compile asks for, in bytes (see Buffers.reserve). */
@@ -67,12 +86,10 @@ export function compileBytes(g: CompactGraph): Array<[string, number]> {
   const n = g.nodeCount;
   const bound = g.relInts.length + g.bareRelationships;
   return [
-    ['inStart', 4 * (n + 1)],
+    ['rec', 4 * R_STRIDE * (n + 1)],
     ['e', 4 * bound * E_STRIDE],
     ['eRel', 4 * bound],
     ['eType', 2 * bound],
-    ['cStart', 4 * (n + 1)],
-    ['flags', n],
   ];
 }
 
@@ -101,14 +118,12 @@ export function compile(
       const b = g.subjStart[v + 1]!;
       bound += b - a + g.relIntStart[b]! - g.relIntStart[a]!;
     }
-  const inStart = buffers.int32('inStart', n + 1);
+  const rec = buffers.int32('rec', R_STRIDE * (n + 1));
   // edges are written before they are read: no need to clear a reused buffer
   const e = buffers.int32('e', bound * E_STRIDE, false);
   const eRel = buffers.int32('eRel', bound, false);
   const eType = buffers.uint16('eType', bound, false);
-  const cStart = buffers.int32('cStart', n + 1);
   const ctrl = int32Column(); // holder, kind, rel, type quadruples
-  const flags = buffers.uint8('flags', n);
   const general = new GeneralCompiler(g, ctx, nodes, toLocal, e, eRel, eType, ctrl);
   // a node's flags: those compiling found, then origin and remainder
   const finish = (v: number, f: number, exempt: boolean): number => {
@@ -120,16 +135,17 @@ export function compile(
     return f;
   };
   if (nodes === null && ctx.slotNames.length <= MAX_SIMPLE_SLOTS)
-    new SimpleCompiler(g, ctx, e, eRel, eType, ctrl).compileAll(general, inStart, cStart, flags, finish);
+    new SimpleCompiler(g, ctx, e, eRel, eType, ctrl).compileAll(general, rec, finish);
   else {
     let m = 0;
     for (let s = 0; s < n; s++) {
       const v = nodes === null ? s : nodes[s]!;
       const ctrlFrom = ctrl.length;
       m = general.compile(v, m);
-      inStart[s + 1] = m;
-      cStart[s + 1] = (ctrl.length - ctrlFrom) / 4 + cStart[s]!;
-      flags[s] = finish(v, (g.nodeConflict[v] ? F_CONFLICT : 0) | general.flags, general.exempt);
+      const r = R_STRIDE * s;
+      rec[r + R_STRIDE] = m;
+      rec[r + R_STRIDE + 1] = (ctrl.length - ctrlFrom) / 4 + rec[r + 1]!;
+      rec[r + 2] = finish(v, (g.nodeConflict[v] ? F_CONFLICT : 0) | general.flags, general.exempt);
     }
   }
   const c = ctrl.length / 4;
@@ -147,16 +163,14 @@ export function compile(
   return {
     n,
     glob: nodes,
-    inStart,
+    rec,
     e,
     eRel,
     eType,
-    cStart,
     cHolder,
     cKind,
     cRel,
     cType,
-    flags,
   };
 }
 

@@ -6,6 +6,13 @@ export const E_STANDIN = 4;
 /** ints per ownership edge in `Compiled.e`: holder, lower bound, upper bound, flags | slot << 8 */
 export const E_STRIDE = 4;
 
+/**
+ * ints per node in `Compiled.rec`: first ownership edge (0), first control edge (1) -- the next
+ * record's fields end them -- compiled flags (2), and a solve's scratch (3: a Tarjan index, 0
+ * after compile). One record is one place to read per node, 16 bytes, four to a cache line.
+ */
+export const R_STRIDE = 4;
+
 export const C_RESTRICT = 1;
 export const C_INDICATE = 2;
 

@@ -9,6 +9,8 @@ import {
   F_ROOT,
   F_SELF,
   F_UNKNOWN,
+  controlStart,
+  nodeFlags,
   type Compiled,
 } from './compile.ts';
 import type { CompactGraph } from './graph.ts';
@@ -94,7 +96,7 @@ function listReasons(
 export function decide(d: DecideContext, v: number): Decision {
   const { graph: g, ctx, c, res } = d;
   const node = c.glob === null ? v : c.glob[v]!;
-  const f = c.flags[v]!;
+  const f = nodeFlags(c, v);
   const method = ctx.policy.method;
   const cascade: Verdict = res.inD(v) ? 'restricted' : res.inP(v) ? 'review' : 'allowed';
   const lookThrough = lookThroughVerdict(d, v);
@@ -109,8 +111,8 @@ export function decide(d: DecideContext, v: number): Decision {
   if (method !== 'look-through' && cascade !== 'allowed') bits |= R_CASCADE;
   if (method !== 'cascade' && lookThrough !== 'allowed') bits |= R_LOOK_THROUGH;
   let control: string[] | null = null;
-  const c0 = c.cStart[v]!;
-  const c1 = c.cStart[v + 1]!;
+  const c0 = controlStart(c, v);
+  const c1 = controlStart(c, v + 1);
   if (c0 < c1) {
     const found = new Set<string>();
     for (let k = c0; k < c1; k++) {

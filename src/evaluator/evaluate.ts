@@ -5,6 +5,10 @@ import type { LoadedPolicy } from '../policy/schema.ts';
 import {
   compile,
   compileBytes,
+  controlStart,
+  edgeStart,
+  edgeStarts,
+  nodeFlags,
   type Compiled,
   E_STRIDE,
   F_INCONSISTENT,
@@ -62,7 +66,8 @@ function solveOnce(c: Compiled, ctx: PolicyContext, order: SolveOrder | null, bu
 
 function solveAll(c: Compiled, ctx: PolicyContext, order: SolveOrder | null, buffers: Buffers): Solved {
   if (ctx.policy.aggregation === 'all') return solveOnce(c, ctx, order, buffers);
-  const cs = components(c.n, c.inStart, c.e, c.cStart, c.cHolder, E_STRIDE);
+  const { inStart, cStart } = edgeStarts(c);
+  const cs = components(c.n, inStart, c.e, cStart, c.cHolder, E_STRIDE);
   let largest = 0;
   for (let i = 0; i < cs.count; i++) largest = Math.max(largest, cs.start[i + 1]! - cs.start[i]!);
   const res = solveEach(c, cs, ctx);
@@ -77,7 +82,7 @@ function solveEach(c: Compiled, cs: Components, ctx: PolicyContext): SolveState 
   if (aggregation === 'per-region') {
     const byRegion = new Map<string, number[]>();
     for (let v = 0; v < n; v++) {
-      if (!(c.flags[v]! & F_ROOT)) continue;
+      if (!(nodeFlags(c, v) & F_ROOT)) continue;
       for (const r of ctx.origin(c.glob === null ? v : c.glob[v]!).regions) {
         let list = byRegion.get(r);
         if (list === undefined) byRegion.set(r, (list = []));
@@ -100,23 +105,24 @@ function solveEach(c: Compiled, cs: Components, ctx: PolicyContext): SolveState 
   const cascade = new SolveState(n);
   new Solver(c, t, cascade, { rootMask: null, source: -1, single: true }).run(cs, null);
   for (let v = 0; v < n; v++) result.merge(cascade, v, true, false);
+  const { inStart, cStart } = edgeStarts(c);
   const outStart = new Int32Array(n + 1);
   for (let v = 0; v < n; v++) {
-    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) outStart[c.e[k * E_STRIDE]! + 1]!++;
-    for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) outStart[c.cHolder[k]! + 1]!++;
+    for (let k = inStart[v]!; k < inStart[v + 1]!; k++) outStart[c.e[k * E_STRIDE]! + 1]!++;
+    for (let k = cStart[v]!; k < cStart[v + 1]!; k++) outStart[c.cHolder[k]! + 1]!++;
   }
   for (let v = 0; v < n; v++) outStart[v + 1]! += outStart[v]!;
   const fill = outStart.slice(0, n);
   const out = new Int32Array(outStart[n]!);
   for (let v = 0; v < n; v++) {
-    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) out[fill[c.e[k * E_STRIDE]!]!++] = v;
-    for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) out[fill[c.cHolder[k]!]!++] = v;
+    for (let k = inStart[v]!; k < inStart[v + 1]!; k++) out[fill[c.e[k * E_STRIDE]!]!++] = v;
+    for (let k = cStart[v]!; k < cStart[v + 1]!; k++) out[fill[c.cHolder[k]!]!++] = v;
   }
   const sourceFlags = F_ROOT | F_UNKNOWN_UP | F_INVALID | F_INCONSISTENT | F_REMAINDER;
   const work = new SolveState(n);
   const mark = new Int32Array(n).fill(-1);
   for (let src = 0; src < n; src++) {
-    if (!(c.flags[src]! & sourceFlags)) continue;
+    if (!(nodeFlags(c, src) & sourceFlags)) continue;
     const reached = [src];
     mark[src] = src;
     for (let i = 0; i < reached.length; i++) {
@@ -170,7 +176,7 @@ export function analyse(
   );
   return {
     nodes: c.n,
-    edges: c.inStart[c.n]! + c.cStart[c.n]!,
+    edges: edgeStart(c, c.n) + controlStart(c, c.n),
     components: count,
     largestComponent: largest,
   };

@@ -6,12 +6,15 @@ import { partyStatement, relationshipStatement } from '../model/factories.ts';
 import { createGraphBuilder } from './builder.ts';
 import {
   compile,
+  controlStart,
   E_STRIDE,
+  edgeStart,
   F_INCONSISTENT,
   F_INVALID,
   F_REMAINDER,
   F_ROOT,
   F_UNKNOWN_UP,
+  nodeFlags,
 } from './compile.ts';
 import type { CompactGraph } from './graph.ts';
 import { MAX_PATHS, witnessPaths, type PathContext } from './paths.ts';
@@ -38,7 +41,7 @@ const before = (a: Node, b: Node) =>
 function reference(p: PathContext, start: number): { paths: string[]; truncated: boolean } {
   const { c, res, graph: g } = p;
   const sources = F_ROOT | F_UNKNOWN_UP | F_INVALID | F_INCONSISTENT | F_REMAINDER;
-  const tainted = (h: number) => res.inP(h) || res.hi(h) > 0 || (c.flags[h]! & F_ROOT) !== 0;
+  const tainted = (h: number) => res.inP(h) || res.hi(h) > 0 || (nodeFlags(c, h) & F_ROOT) !== 0;
   const onPath = (x: Node, v: number) => {
     for (let y: Node | null = x; y !== null; y = y.parent) if (y.node === v) return true;
     return false;
@@ -53,7 +56,7 @@ function reference(p: PathContext, start: number): { paths: string[]; truncated:
     for (let i = 1; i < open.length; i++) if (before(open[i]!, open[best]!)) best = i;
     const x = open.splice(best, 1)[0]!;
     const v = x.node;
-    if (c.flags[v]! & sources) {
+    if (nodeFlags(c, v) & sources) {
       if (paths.length === MAX_PATHS) return { paths, truncated: true };
       const hops: string[] = [];
       for (let y: Node = x; y.parent !== null; y = y.parent)
@@ -61,10 +64,10 @@ function reference(p: PathContext, start: number): { paths: string[]; truncated:
           `${g.nodeIds[y.node]}>${g.relationshipId(y.edge >= 0 ? c.eRel[y.edge]! : c.cRel[~y.edge]!)}`,
         );
       paths.push(`${g.nodeIds[v]}: ${hops.reverse().join(' ')}`);
-      if (c.flags[v]! & F_ROOT) continue;
+      if (nodeFlags(c, v) & F_ROOT) continue;
     }
     if (x.depth >= 32) continue;
-    for (let k = c.inStart[v]!; k < c.inStart[v + 1]!; k++) {
+    for (let k = edgeStart(c, v); k < edgeStart(c, v + 1); k++) {
       const h = c.e[k * E_STRIDE]!;
       const hi = c.e[k * E_STRIDE + 2]!;
       if (hi === 0 || !tainted(h) || onPath(x, h)) continue;
@@ -77,7 +80,7 @@ function reference(p: PathContext, start: number): { paths: string[]; truncated:
         seq: seq++,
       });
     }
-    for (let k = c.cStart[v]!; k < c.cStart[v + 1]!; k++) {
+    for (let k = controlStart(c, v); k < controlStart(c, v + 1); k++) {
       const h = c.cHolder[k]!;
       if (!tainted(h) || onPath(x, h)) continue;
       open.push({ node: h, parent: x, edge: ~k, strength: x.strength, depth: x.depth + 1, seq: seq++ });

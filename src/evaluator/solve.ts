@@ -3,6 +3,7 @@
 // bottom (a worklist) to the least fixpoint; every step is monotone, so this terminates, and a
 // work budget caps the pathological slow cases with a sound (wider) answer.
 import {
+  R_STRIDE,
   C_RESTRICT,
   E_HI_OPEN,
   E_LO_OPEN,
@@ -31,10 +32,9 @@ export const WORK_BUDGET = 100_000_000;
 //      B (2v + 1): look-through upper bound (units) | upper bound open | capped
 //  - cas, two ints: the cascade interval (restricted holders' lower sum, the most they could
 //    hold; units), read by the decisions only;
-//  - rec, R_STRIDE ints: the node's first ownership edge (0), first control edge (1) -- the next
-//    record's fields end them -- and compiled flags (2), copies made by `attach`; a sweep's
-//    scratch (3: its Tarjan index).
-export const R_STRIDE = 4;
+//  - rec, R_STRIDE ints: the compiled graph's record of the node (edge starts, flags; see
+//    compiled-bits.ts), whose last field is a solve's scratch (a Tarjan index).
+export { R_STRIDE };
 const MASK = (1 << 27) - 1; // FULL < 2^27
 const A_LO_OPEN = 1 << 27;
 const A_D = 1 << 28;
@@ -47,8 +47,6 @@ export function solveBytes(n: number): Array<[string, number]> {
   return [
     ['ab', 8 * n],
     ['cas', 8 * n],
-    ['rec', 4 * R_STRIDE * (n + 1)],
-    ['local', 4 * n],
   ];
 }
 
@@ -56,8 +54,8 @@ export function solveBytes(n: number): Array<[string, number]> {
 export class SolveState {
   readonly ab: Int32Array;
   readonly cas: Int32Array;
-  /** the records (see above), one more than nodes for the last node's edge ends */
-  readonly rec: Int32Array;
+  /** the compiled graph's records (see above), once attached */
+  rec: Int32Array = new Int32Array(0);
   private attached: Compiled | null = null;
   /** what a prefetching pass read (kept so that its reads are not optimised away) */
   scratch = 0;
@@ -69,21 +67,16 @@ export class SolveState {
   ) {
     this.ab = buffers.int32('ab', 2 * n);
     this.cas = buffers.int32('cas', 2 * n);
-    this.rec = buffers.int32('rec', R_STRIDE * (n + 1));
   }
 
-  /** Copies the compiled edge starts and flags into the records (once per compiled graph). */
+  /**
+   * Reads its node records from `c` (whose scratch field the solves on it share: one solve runs
+   * at a time, and each sets up what it reads there).
+   */
   attach(c: Compiled): void {
     if (this.attached === c) return;
     this.attached = c;
-    const rec = this.rec;
-    for (let v = 0, r = 0; v < this.n; v++, r += R_STRIDE) {
-      rec[r] = c.inStart[v]!;
-      rec[r + 1] = c.cStart[v]!;
-      rec[r + 2] = c.flags[v]!;
-    }
-    rec[R_STRIDE * this.n] = c.inStart[this.n]!;
-    rec[R_STRIDE * this.n + 1] = c.cStart[this.n]!;
+    this.rec = c.rec;
   }
 
   inD(v: number): boolean {
@@ -173,9 +166,6 @@ export interface SolveSpec {
 
 /** Evaluates nodes against their holders' current state; returns whether anything changed. */
 export class Solver {
-  /** position of each node inside the component being iterated, else -1 (allocated on first use) */
-  private local: Int32Array | null = null;
-
   constructor(
     private readonly c: Compiled,
     private readonly t: Threshold,
@@ -203,19 +193,30 @@ export class Solver {
   cycle(order: Int32Array, a: number, b: number): void {
     const { c: g, s } = this;
     const size = b - a;
-    const pos = (this.local ??= s.buffers.int32('local', g.n).fill(-1));
-    for (let i = a; i < b; i++) pos[order[i]!] = i - a;
+    // a node's position in the component, -2 - i, in its record's scratch field (no other value
+    // there is below -1); what was there is put back after
+    const rec = s.rec;
+    const saved = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const r = R_STRIDE * order[a + i]! + 3;
+      saved[i] = rec[r]!;
+      rec[r] = -2 - i;
+    }
+    const pos = (h: number) => {
+      const x = rec[R_STRIDE * h + 3]!;
+      return x <= -2 ? -2 - x : -1;
+    };
     // successors inside the component (holder -> subjects), local CSR over positions
     const outStart = new Int32Array(size + 1);
     const e = g.e;
     for (let i = 0; i < size; i++) {
-      const v = order[a + i]!;
-      for (let k = g.inStart[v]!; k < g.inStart[v + 1]!; k++) {
-        const h = pos[e[k * E_STRIDE]!]!;
+      const rv = R_STRIDE * order[a + i]!;
+      for (let k = rec[rv]!; k < rec[rv + R_STRIDE]!; k++) {
+        const h = pos(e[k * E_STRIDE]!);
         if (h >= 0) outStart[h + 1]!++;
       }
-      for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++) {
-        const h = pos[g.cHolder[k]!]!;
+      for (let k = rec[rv + 1]!; k < rec[rv + R_STRIDE + 1]!; k++) {
+        const h = pos(g.cHolder[k]!);
         if (h >= 0) outStart[h + 1]!++;
       }
     }
@@ -223,17 +224,17 @@ export class Solver {
     const fill = outStart.slice(0, size);
     const out = new Int32Array(outStart[size]!);
     for (let i = 0; i < size; i++) {
-      const v = order[a + i]!;
-      for (let k = g.inStart[v]!; k < g.inStart[v + 1]!; k++) {
-        const h = pos[e[k * E_STRIDE]!]!;
+      const rv = R_STRIDE * order[a + i]!;
+      for (let k = rec[rv]!; k < rec[rv + R_STRIDE]!; k++) {
+        const h = pos(e[k * E_STRIDE]!);
         if (h >= 0) out[fill[h]!++] = i;
       }
-      for (let k = g.cStart[v]!; k < g.cStart[v + 1]!; k++) {
-        const h = pos[g.cHolder[k]!]!;
+      for (let k = rec[rv + 1]!; k < rec[rv + R_STRIDE + 1]!; k++) {
+        const h = pos(g.cHolder[k]!);
         if (h >= 0) out[fill[h]!++] = i;
       }
     }
-    for (let i = a; i < b; i++) pos[order[i]!] = -1;
+    for (let i = 0; i < size; i++) rec[R_STRIDE * order[a + i]! + 3] = saved[i]!;
 
     const queue = new Int32Array(size + 1);
     const queued = new Uint8Array(size);
@@ -252,7 +253,7 @@ export class Solver {
       pending--;
       queued[i] = 0;
       const v = order[a + i]!;
-      work += 1 + g.inStart[v + 1]! - g.inStart[v]!;
+      work += 1 + rec[R_STRIDE * v + R_STRIDE]! - rec[R_STRIDE * v]!;
       if (!this.evalNode(v)) continue;
       for (let k = outStart[i]!; k < outStart[i + 1]!; k++) {
         const w = out[k]!;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { partyStatement, relationshipStatement } from '../model/factories.ts';
 import { createGraphBuilder } from './builder.ts';
-import { compile, E_STRIDE } from './compile.ts';
+import { compile, E_STRIDE, edgeStarts } from './compile.ts';
 import type { CompactGraph } from './graph.ts';
 import { PolicyContext } from './policy-context.ts';
 import { components } from './scc.ts';
@@ -31,7 +31,8 @@ function both(g: CompactGraph, overrides: Record<string, unknown>) {
   const spec = { rootMask: null, source: -1, single: false };
   const fused = new SolveState(c.n);
   const counts = sweep(c, fused, new Solver(c, ctx.threshold, fused, spec));
-  const cs = components(c.n, c.inStart, c.e, c.cStart, c.cHolder, E_STRIDE);
+  const { inStart, cStart } = edgeStarts(c);
+  const cs = components(c.n, inStart, c.e, cStart, c.cHolder, E_STRIDE);
   const split = new SolveState(c.n);
   new Solver(c, ctx.threshold, split, spec).run(cs, null);
   let largest = 0;

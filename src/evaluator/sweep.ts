@@ -17,8 +17,8 @@ const DONE = 0x7fffffff;
 export function sweep(c: Compiled, s: SolveState, solver: Solver): { count: number; largest: number } {
   const n = c.n;
   const { e, cHolder } = c;
-  const st = s.rec;
   s.attach(c);
+  const st = s.rec;
   for (let r = 3; r < R_STRIDE * n; r += R_STRIDE) st[r] = -1;
   const stack = new Int32Array(n);
   // the DFS path: node, next edge, low-link (a low-link matters only while its node is on the path)
