@@ -10,6 +10,7 @@ import {
   C_RESTRICT,
   E_HI_OPEN,
   E_LO_OPEN,
+  E_SHIFT,
   E_STRIDE,
   F_CONFLICT,
   F_INCONSISTENT,
@@ -122,9 +123,8 @@ export class SimpleCompiler {
         slots |= 1 << slot;
         const o = end * E_STRIDE;
         e[o] = h;
-        e[o + 1] = lo;
-        e[o + 2] = hi;
-        e[o + 3] = ef | (slot << 8);
+        e[o + 1] = lo | (ef << E_SHIFT);
+        e[o + 2] = hi | (slot << E_SHIFT);
         eRel[end] = r;
         eType[end] = t;
         end++;
@@ -200,9 +200,8 @@ export class SimpleCompiler {
         }
         const o = m * E_STRIDE;
         e[o] = h;
-        e[o + 1] = lo;
-        e[o + 2] = hi;
-        e[o + 3] = ef | (slot << 8);
+        e[o + 1] = lo | (ef << E_SHIFT);
+        e[o + 2] = hi | (slot << E_SHIFT);
         eRel[m] = r;
         eType[m] = t;
         m++;

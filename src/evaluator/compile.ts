@@ -11,6 +11,9 @@ import { FRESH, type Buffers } from './workspace.ts';
 import { FULL } from './units.ts';
 
 import {
+  E_MASK,
+  E_SHIFT,
+  MAX_SLOTS,
   R_STRIDE,
   C_INDICATE,
   C_RESTRICT,
@@ -29,6 +32,8 @@ import {
 } from './compiled-bits.ts';
 
 export {
+  E_MASK,
+  E_SHIFT,
   R_STRIDE,
   C_INDICATE,
   C_RESTRICT,
@@ -104,6 +109,7 @@ export function compile(
 ): Compiled {
   const g = graph;
   const n = nodes === null ? g.nodeCount : nodes.length;
+  if (ctx.slotNames.length > MAX_SLOTS) throw new RangeError(`more than ${MAX_SLOTS} ownership slots`);
   const local = nodes === null ? null : new Map<number, number>();
   if (nodes !== null) for (let i = 0; i < n; i++) local!.set(nodes[i]!, i);
   const toLocal = (v: number) => (local === null ? v : local.get(v)!);
@@ -270,9 +276,8 @@ class GeneralCompiler implements SubjectCompiler {
       if (standIn) standIns = true;
       const o = m * E_STRIDE;
       e[o] = sc.holder[x0]!;
-      e[o + 1] = lo;
-      e[o + 2] = hi;
-      e[o + 3] = (loOpen ? E_LO_OPEN : 0) | (hiOpen ? E_HI_OPEN : 0) | standIn | (sc.slot[x0]! << 8);
+      e[o + 1] = lo | (((loOpen ? E_LO_OPEN : 0) | (hiOpen ? E_HI_OPEN : 0) | standIn) << E_SHIFT);
+      e[o + 2] = hi | (sc.slot[x0]! << E_SHIFT);
       eRel[m] = sc.rel[rep]!;
       eType[m] = sc.type[rep]!;
       m++;
@@ -280,13 +285,13 @@ class GeneralCompiler implements SubjectCompiler {
     if (standIns) m = first + dropLinkedStandIns(g, v, nodes, first, m, e, eRel, eType);
     // the 100% check: per type (edges come grouped by type), the direct lower bounds
     for (let k = first; k < m;) {
-      const slot = e[k * E_STRIDE + 3]! >> 8;
+      const slot = e[k * E_STRIDE + 2]! >>> E_SHIFT;
       let sum = 0;
       let open = false;
-      for (; k < m && e[k * E_STRIDE + 3]! >> 8 === slot; k++) {
-        const ef = e[k * E_STRIDE + 3]!;
+      for (; k < m && e[k * E_STRIDE + 2]! >>> E_SHIFT === slot; k++) {
+        const ef = e[k * E_STRIDE + 1]! >>> E_SHIFT;
         if (ef & E_STANDIN) continue;
-        sum += e[k * E_STRIDE + 1]!;
+        sum += e[k * E_STRIDE + 1]! & E_MASK;
         if (ef & E_LO_OPEN) open = true;
       }
       if (sum > FULL || (sum === FULL && open)) f |= F_INCONSISTENT;
@@ -331,7 +336,7 @@ function dropLinkedStandIns(
   let out = first;
   for (let k = first; k < end; k++) {
     const holder = nodes === null ? e[k * E_STRIDE]! : nodes[e[k * E_STRIDE]!]!;
-    if (e[k * E_STRIDE + 3]! & E_STANDIN && seen.has(holder)) continue;
+    if ((e[k * E_STRIDE + 1]! >>> E_SHIFT) & E_STANDIN && seen.has(holder)) continue;
     if (out !== k) {
       e.copyWithin(out * E_STRIDE, k * E_STRIDE, (k + 1) * E_STRIDE);
       eRel[out] = eRel[k]!;

@@ -3,8 +3,15 @@
 export const E_LO_OPEN = 1;
 export const E_HI_OPEN = 2;
 export const E_STANDIN = 4;
-/** ints per ownership edge in `Compiled.e`: holder, lower bound, upper bound, flags | slot << 8 */
-export const E_STRIDE = 4;
+/**
+ * ints per ownership edge in `Compiled.e`: holder; lower bound | the edge's flags (E_*) <<
+ * E_SHIFT; upper bound | its ownership slot << E_SHIFT (read with >>>). Bounds are units, below
+ * 2^27; a policy has at most 32 slots (the interest types are a fixed list).
+ */
+export const E_STRIDE = 3;
+export const E_SHIFT = 27;
+export const E_MASK = (1 << E_SHIFT) - 1;
+export const MAX_SLOTS = 32;
 
 /**
  * ints per node in `Compiled.rec`: first ownership edge (0), first control edge (1) -- the next

@@ -7,6 +7,7 @@ import { createGraphBuilder } from './builder.ts';
 import {
   compile,
   controlStart,
+  E_MASK,
   E_STRIDE,
   edgeStart,
   F_INCONSISTENT,
@@ -69,7 +70,7 @@ function reference(p: PathContext, start: number): { paths: string[]; truncated:
     if (x.depth >= 32) continue;
     for (let k = edgeStart(c, v); k < edgeStart(c, v + 1); k++) {
       const h = c.e[k * E_STRIDE]!;
-      const hi = c.e[k * E_STRIDE + 2]!;
+      const hi = c.e[k * E_STRIDE + 2]! & E_MASK;
       if (hi === 0 || !tainted(h) || onPath(x, h)) continue;
       open.push({
         node: h,

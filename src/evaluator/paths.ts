@@ -6,7 +6,7 @@ import { F_INCONSISTENT, F_INVALID, F_REMAINDER, F_ROOT, F_UNKNOWN_UP, type Comp
 import type { CompactGraph } from './graph.ts';
 import type { PolicyContext } from './policy-context.ts';
 import type { SolveState } from './solve.ts';
-import { E_HI_OPEN, E_LO_OPEN, E_STRIDE } from './compile.ts';
+import { E_HI_OPEN, E_LO_OPEN, E_MASK, E_SHIFT, E_STRIDE } from './compile.ts';
 import type { ShareView, WitnessHop, WitnessPath } from './types.ts';
 import { SharedValues } from './shared-values.ts';
 import { FULL } from './units.ts';
@@ -183,7 +183,7 @@ export class PathSearch {
       const xStrength = this.strength[x]!;
       for (let k = res.edgeStart(v), end = res.edgeStart(v + 1); k < end; k++) {
         const h = e[k * E_STRIDE]!;
-        const hi = e[k * E_STRIDE + 2]!;
+        const hi = e[k * E_STRIDE + 2]! & E_MASK;
         if (hi === 0) continue;
         const strength = (xStrength * hi) / FULL;
         if (!this.admits(strength, depth, room)) {
@@ -240,8 +240,14 @@ export class PathSearch {
         if (edge >= 0) {
           const o = edge * E_STRIDE;
           type = c.eType[edge]!;
-          const ef = c.e[o + 3]!;
-          share = this.shared.share(c.e[o + 1]!, c.e[o + 2]!, (ef & E_LO_OPEN) !== 0, (ef & E_HI_OPEN) !== 0);
+          const w = c.e[o + 1]!;
+          const ef = w >>> E_SHIFT;
+          share = this.shared.share(
+            w & E_MASK,
+            c.e[o + 2]! & E_MASK,
+            (ef & E_LO_OPEN) !== 0,
+            (ef & E_HI_OPEN) !== 0,
+          );
         } else {
           type = c.cType[~edge]!;
           share = this.shared.share(0, FULL, false, false);

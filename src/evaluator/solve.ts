@@ -7,6 +7,8 @@ import {
   C_RESTRICT,
   E_HI_OPEN,
   E_LO_OPEN,
+  E_MASK,
+  E_SHIFT,
   E_STANDIN,
   E_STRIDE,
   F_INCONSISTENT,
@@ -331,7 +333,7 @@ export class Solver {
     let k = rec[rv]! * E_STRIDE;
     const hasTypes = k < end;
     while (k < end) {
-      const slot = e[k + 3]! >> 8;
+      const slot = e[k + 2]! >>> E_SHIFT;
       // cascade sums of this type
       let sumD = 0;
       let sumDOpen = false;
@@ -348,11 +350,12 @@ export class Solver {
       let UOpen = false;
       let clear = 0;
       let clearOpen = false;
-      for (; k < end && e[k + 3]! >> 8 === slot; k += E_STRIDE) {
+      for (; k < end && e[k + 2]! >>> E_SHIFT === slot; k += E_STRIDE) {
         const h = 2 * e[k]!;
-        const lo = e[k + 1]!;
-        const hi = e[k + 2]!;
-        const ef = e[k + 3]!;
+        const w = e[k + 1]!;
+        const lo = w & E_MASK;
+        const hi = e[k + 2]! & E_MASK;
+        const ef = w >>> E_SHIFT;
         const ha = ab[h]!;
         const hb = ab[h + 1]!;
         const loOpen = (ef & E_LO_OPEN) !== 0;
