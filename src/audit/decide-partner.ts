@@ -73,6 +73,13 @@ const CHANNEL_ROLES: Readonly<Record<string, string>> = {
 
 /** tenants per store read */
 const TENANT_PAGE = 2000;
+/**
+ * tenants decided between two turns of the event loop: the previous batch's writes are statements
+ * sent one after another from this thread, so each waits for a turn here; without turns the
+ * database thread would sit idle while a batch is decided, and the pipeline would run in series
+ */
+const TURN_EVERY = 64;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const UNDESCRIBED: MatchResult = {
   status: 'unresolved',
@@ -190,6 +197,7 @@ async function decideBatch(
   const matched = [];
   const needed = new Set<string>();
   for (const [i, tenant] of tenants.entries()) {
+    if (i > 0 && i % TURN_EVERY === 0) await turn();
     const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
     const own = applyMatchDeterminations(subject, owns[i]!, ctx.determinations, dctx(ctx)).match;
     const parties: ChannelPartyMatch[] = [];
@@ -208,7 +216,11 @@ async function decideBatch(
   }
   // 2. Decisions for exactly the entities this batch needs, read from the run's one solve of the graph.
   const decisions = new Map<string, Decision>();
-  if (needed.size > 0) for (const d of ctx.decisions.decide([...needed])) decisions.set(d.id, d);
+  const ids = [...needed];
+  for (let at = 0; at < ids.length; at += TURN_EVERY * 4) {
+    if (at > 0) await turn();
+    for (const d of ctx.decisions.decide(ids.slice(at, at + TURN_EVERY * 4))) decisions.set(d.id, d);
+  }
 
   // 3. Tenant decisions, determinations, evidence; the rows to write.
   const out: DecidedBatch = {
@@ -222,7 +234,8 @@ async function decideBatch(
     lapses: [],
   };
   const { rows, reviewItems, outcomes, flagged, restricted, cleared, exceptions, lapses } = out;
-  for (const { tenant, own, parties } of matched) {
+  for (const [i, { tenant, own, parties }] of matched.entries()) {
+    if (i > 0 && i % TURN_EVERY === 0) await turn();
     const automatic = decideTenant(tenant, own, decisions, parties);
     const entityIds = automatic.parties.flatMap((p) => (p.entityId !== undefined ? [p.entityId] : []));
     const evidence = evidenceHash({

@@ -63,6 +63,49 @@ describe('entity index built on a worker thread', function () {
     );
   });
 
+  it('queues `ahead` chunks before saying so once, then builds the same index', async () => {
+    const here = flatten(createEntityIndex(parties).snapshot());
+    for (const ahead of [5, 10_000]) {
+      let calls = 0;
+      let readWhenQueued = -1;
+      let read = 0;
+      function* counted(): Generator<Party> {
+        for (const p of parties) {
+          read++;
+          yield p;
+        }
+      }
+      const built = buildEntityIndexInThread(counted(), {
+        chunk: 7,
+        inFlight: 1,
+        ahead,
+        onQueued: () => {
+          calls++;
+          readWhenQueued = read;
+        },
+      });
+      assert.deepEqual(flatten((await built).snapshot()), here);
+      assert.equal(calls, 1, `ahead ${ahead}`);
+      // with 5 ahead the caller is told after 5 chunks of 7 were read, not at the end
+      if (ahead === 5) assert.ok(readWhenQueued >= 35 && readWhenQueued < parties.length, String(readWhenQueued));
+      else assert.equal(readWhenQueued, parties.length);
+    }
+  });
+
+  it('stops when its signal aborts, with the signal\'s reason', async () => {
+    const before = new AbortController();
+    before.abort(new Error('stopped before'));
+    await assert.rejects(buildEntityIndexInThread(parties, { signal: before.signal }), /stopped before/);
+    const during = new AbortController();
+    function* slow(): Generator<Party> {
+      for (const [i, p] of parties.entries()) {
+        if (i === 100) during.abort(new Error('stopped during'));
+        yield p;
+      }
+    }
+    await assert.rejects(buildEntityIndexInThread(slow(), { chunk: 10, signal: during.signal }), /stopped during/);
+  });
+
   it('an empty input gives an empty index', async () => {
     const idx = await buildEntityIndexInThread([]);
     assert.equal(idx.entityCount, 0);

@@ -35,6 +35,16 @@ export interface IndexBuildOptions {
   chunk?: number;
   /** chunks sent but not yet taken by the builder, at most (default 4): memory stays bounded */
   inFlight?: number;
+  /**
+   * chunks queued for the builder before `onQueued` is called (default: inFlight). A caller about
+   * to keep its own thread busy (solving the ownership graph) first queues enough to keep the
+   * builder busy meanwhile; after that, at most `inFlight` wait again.
+   */
+  ahead?: number;
+  /** called once, when `ahead` chunks are queued or every chunk is */
+  onQueued?: () => void;
+  /** stops the build (its thread too): the promise rejects with the signal's reason */
+  signal?: AbortSignal;
 }
 
 /** Parties, or a graph that shows its described parties without building a Party each. */
@@ -74,6 +84,15 @@ export async function buildEntityIndexInThread(
 ): Promise<EntityIndex> {
   const chunkSize = Math.max(1, options.chunk ?? 4096);
   const inFlight = Math.max(1, options.inFlight ?? 4);
+  const ahead = Math.max(inFlight, options.ahead ?? inFlight);
+  let limit = ahead;
+  let announced = false;
+  const queued = () => {
+    if (announced) return;
+    announced = true;
+    limit = inFlight;
+    options.onQueued?.();
+  };
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(new URL('./index-build-worker.js', import.meta.url), {
@@ -91,11 +110,16 @@ export async function buildEntityIndexInThread(
     () => (stopped = true),
     () => (stopped = true),
   );
+  const aborted = new Promise<never>((_, reject) => {
+    options.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true });
+  });
+  aborted.catch(() => {}); // raced below
   let posted = 0;
   const post = async (chunk: BuildChunk) => {
     for (;;) {
+      options.signal?.throwIfAborted();
       const taken = Atomics.load(signal, CONSUMED);
-      if (stopped || posted - taken < inFlight) break;
+      if (stopped || posted - taken < limit) break;
       const w = waitAsync(signal, CONSUMED, taken, 100);
       if (w.async) await w.value;
     }
@@ -103,11 +127,14 @@ export async function buildEntityIndexInThread(
     posted++;
     Atomics.store(signal, POSTED, posted);
     Atomics.notify(signal, POSTED);
+    if (posted >= ahead) queued();
   };
   try {
     for (const parties of chunks(source, chunkSize)) await post({ parties });
     await post({ end: true });
-    return attachEntityIndex(await reply);
+    queued();
+    options.signal?.throwIfAborted();
+    return attachEntityIndex(await Promise.race([reply, aborted]));
   } finally {
     port1.close();
     await worker.terminate();
