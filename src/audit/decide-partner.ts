@@ -17,7 +17,7 @@ import {
 import {
   applyDeterminations,
   applyMatchDeterminations,
-  evidenceHash,
+  evidenceHashOfIds,
   needsReview,
   recordLapses,
   recordOutcomes,
@@ -238,12 +238,10 @@ async function decideBatch(
     if (i > 0 && i % TURN_EVERY === 0) await turn();
     const automatic = decideTenant(tenant, own, decisions, parties);
     const entityIds = automatic.parties.flatMap((p) => (p.entityId !== undefined ? [p.entityId] : []));
-    const evidence = evidenceHash({
-      statements: decisionEvidence(ctx.loaded.graph, decisions, entityIds),
-      candidates: [
-        ...new Set([own, ...parties.map((p) => p.match)].flatMap((m) => m.candidates.map((c) => c.entityId))),
-      ].sort(),
-    });
+    const candidates: string[] = [];
+    for (const m of [own, ...parties.map((p) => p.match)])
+      for (const c of m.candidates) candidates.push(c.entityId);
+    const evidence = evidenceHashOfIds(decisionEvidence(ctx.loaded.graph, decisions, entityIds), candidates);
     const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
     const hashes = new Map([[subject, evidence]]);
     const applied = applyDeterminations(automatic, ctx.determinations, dctx(ctx, hashes));
@@ -336,13 +334,13 @@ function decisionEvidence(
   graph: OwnershipGraph,
   decisions: ReadonlyMap<string, Decision>,
   entityIds: readonly string[],
-): Array<{ id: string }> {
+): Set<string> {
   const ids = new Set<string>();
   for (const id of entityIds) {
-    for (const h of graph.holdersOf(id)) ids.add(h.statementId);
+    for (const s of graph.holderStatementIds(id)) ids.add(s);
     for (const path of decisions.get(id)?.paths ?? []) for (const hop of path.hops) ids.add(hop.statementId);
   }
-  return [...ids].sort().map((id) => ({ id }));
+  return ids;
 }
 
 /** The report rows of this batch's exceptions, keyed by tenant key (JSON text). */

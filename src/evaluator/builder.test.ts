@@ -104,7 +104,26 @@ describe('GraphBuilder (Step 1: what is in force)', () => {
         relationshipStatement(rel('cn', 'sg', [i(start, end)], 'r'), { statementId: 'r' }),
       ]);
       assert.equal(g.holdersOf('sg').length, inForce ? 1 : 0, `${start} ${end}`);
+      // the statement ids alone follow the same rule
+      assert.deepEqual(g.holderStatementIds('sg'), inForce ? ['r'] : [], `${start} ${end}`);
     }
+  });
+
+  it('lists the statement ids of holdersOf, in its order, dormant and unknown ids left out', () => {
+    const later = { type: 'shareholding', share: { exact: 5 }, startDate: '2030-01-01' };
+    const g = graphOf([
+      partyStatement(sg, { statementId: 'p' }),
+      relationshipStatement(rel('cn', 'sg', 30, 'r1'), { statementId: 's1' }),
+      relationshipStatement(rel('hk', 'sg', [later], 'r2'), { statementId: 's2' }),
+      relationshipStatement(rel({ reason: 'unknown' }, 'sg', 20, 'r3'), { statementId: 's3' }),
+      relationshipStatement(rel('us', 'sg', 10, 'r4'), { statementId: 's4' }),
+    ]);
+    assert.deepEqual(
+      g.holderStatementIds('sg'),
+      g.holdersOf('sg').map((h) => h.statementId),
+    );
+    assert.deepEqual(g.holderStatementIds('sg'), ['s1', 's3', 's4']);
+    assert.deepEqual(g.holderStatementIds('nobody'), []);
   });
 
   it('restates parties and interests as given', () => {

@@ -240,7 +240,6 @@ export class CompactGraph implements OwnershipGraph {
     return this.store.rsStmtId[this.relStmt[rel]!]!;
   }
 
-
   holderOf(rel: number): string | { reason: string } {
     const h = this.relHolder[rel]!;
     if (h >= 0 && this.nodeKind[h] !== KIND_UNSPECIFIED) return this.nodeIds[h]!;
@@ -264,6 +263,15 @@ export class CompactGraph implements OwnershipGraph {
         interests,
       });
     }
+    return out;
+  }
+
+  holderStatementIds(id: string): string[] {
+    const node = this.nodeOf(id);
+    if (node < 0) return [];
+    const out: string[] = [];
+    for (let r = this.subjStart[node]!; r < this.subjStart[node + 1]!; r++)
+      if (!(this.relFlags[r]! & REL_DORMANT)) out.push(this.statementId(r));
     return out;
   }
 

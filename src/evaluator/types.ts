@@ -52,6 +52,8 @@ export interface OwnershipGraph {
   visitDescribedEntities(from: number, limit: number, visit: (fields: DescribedFields) => void): number;
   /** in-force relationships whose subject is `id` (for explain / reports), with their in-force interests */
   holdersOf(id: string): HolderView[];
+  /** holdersOf(id)'s statement ids alone, in the same order (no views built) */
+  holderStatementIds(id: string): string[];
   /** statement-level problems found while building (conflicting-statements etc.) */
   readonly notes: ReadonlyArray<GraphNote>;
 }

@@ -66,38 +66,75 @@ export function checkRowIds(
   return [...new Set(bad)];
 }
 
+/** one length's keys: their rolling hashes in an open-addressed table, and the keys to confirm a hit */
+interface LengthTable {
+  length: number;
+  keys: Set<string>;
+  /** hash | 1 per slot (never 0, which marks an empty slot): a window whose mark is absent is no key */
+  slots: Int32Array;
+  mask: number;
+  /** HASH_BASE^(length-1) mod 2^32: what the character leaving a window weighs */
+  lead: number;
+}
+
+const HASH_BASE = 0x01000193;
+
+/** the rolling hash of text[from, from+length) */
+function hashOf(text: string, from: number, length: number): number {
+  let h = 0;
+  for (let i = from; i < from + length; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
 /**
  * Finds any of a set of keys inside texts. Every key lies inside a run of characters that occur in
  * some key (ids are made of few characters: digits, hex, a dash), so only runs at least as long as
- * the shortest key are looked at, and inside them every window of each key length: the cost is
- * (run length x distinct key lengths), not x key count, and prose, markup and dates cost a glance.
+ * the shortest key are looked at, and inside them every window of each key length, by a rolling
+ * hash (no string per window; a hash that matches a key's is confirmed against the key itself): the
+ * cost is (run length x distinct key lengths), not x key count, and prose, markup and dates cost a
+ * glance.
  */
 export class KeyScanner {
-  private readonly byLength = new Map<number, Set<string>>();
+  private readonly tables: LengthTable[] = [];
   /** char code -> 1 when the character occurs in some key */
   private readonly inKey = new Uint8Array(65536);
-  private lengths: number[] = [];
   private minLength = Infinity;
 
   constructor(keys: Iterable<string>) {
+    const byLength = new Map<number, Set<string>>();
     for (const k of keys) {
       if (k.length === 0) continue;
-      let set = this.byLength.get(k.length);
-      if (!set) this.byLength.set(k.length, (set = new Set()));
+      let set = byLength.get(k.length);
+      if (!set) byLength.set(k.length, (set = new Set()));
       set.add(k);
       for (let i = 0; i < k.length; i++) this.inKey[k.charCodeAt(i)] = 1;
       if (k.length < this.minLength) this.minLength = k.length;
     }
-    this.lengths = [...this.byLength.keys()].sort((a, b) => a - b);
+    for (const length of [...byLength.keys()].sort((a, b) => a - b)) {
+      const set = byLength.get(length)!;
+      let size = 16;
+      while (size < set.size * 2) size *= 2;
+      const slots = new Int32Array(size);
+      const mask = size - 1;
+      for (const k of set) {
+        const h = hashOf(k, 0, length);
+        let at = h & mask;
+        while (slots[at] !== 0 && slots[at] !== (h | 1)) at = (at + 1) & mask;
+        slots[at] = h | 1;
+      }
+      let lead = 1;
+      for (let i = 1; i < length; i++) lead = Math.imul(lead, HASH_BASE);
+      this.tables.push({ length, keys: set, slots, mask, lead });
+    }
   }
 
   get empty(): boolean {
-    return this.byLength.size === 0;
+    return this.tables.length === 0;
   }
 
   /** the keys found in `text`, sorted */
   find(text: string): string[] {
-    if (this.byLength.size === 0) return [];
+    if (this.tables.length === 0) return [];
     const found = new Set<string>();
     const inKey = this.inKey;
     const n = text.length;
@@ -116,12 +153,23 @@ export class KeyScanner {
   }
 
   private scanRun(text: string, from: number, to: number, found: Set<string>): void {
-    for (const len of this.lengths) {
+    for (const t of this.tables) {
+      const len = t.length;
       if (to - from < len) break;
-      const set = this.byLength.get(len)!;
-      for (let i = from; i + len <= to; i++) {
-        const w = text.slice(i, i + len);
-        if (set.has(w)) found.add(w);
+      const { slots, mask, lead } = t;
+      let h = hashOf(text, from, len);
+      for (let i = from; ; i++) {
+        // is this window's hash one of the keys'? (probe until an empty slot)
+        const want = h | 1;
+        for (let at = h & mask; slots[at] !== 0; at = (at + 1) & mask) {
+          if (slots[at] === want) {
+            const w = text.slice(i, i + len);
+            if (t.keys.has(w)) found.add(w);
+            break;
+          }
+        }
+        if (i + len >= to) break;
+        h = (Math.imul(h - Math.imul(text.charCodeAt(i), lead), HASH_BASE) + text.charCodeAt(i + len)) | 0;
       }
     }
   }

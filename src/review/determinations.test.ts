@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { decideTenant, type DecisionLike } from '../resolve/decide-tenant.ts';
 import type { MatchResult } from '../resolve/match.ts';
 import {
@@ -6,6 +7,7 @@ import {
   applyMatchDeterminations,
   collectEvidence,
   evidenceHash,
+  evidenceHashOfIds,
   requiresFourEyes,
   type Determination,
   type DeterminationContext,
@@ -178,5 +180,32 @@ describe('determinations (pure)', () => {
       evidenceHash({ ...moved, candidates: [] }),
       'a headquarters move upstream changes the evidence',
     );
+  });
+});
+
+describe('evidenceHashOfIds', () => {
+  it('is evidenceHash of the same ids and candidates, whatever their order and repeats', () => {
+    const ids = fc.array(
+      fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('a', 'b', 'é', '\u{1F600}')),
+      {
+        maxLength: 12,
+      },
+    );
+    fc.assert(
+      fc.property(ids, ids, (statements, candidates) => {
+        assert.equal(
+          evidenceHashOfIds(statements, candidates),
+          evidenceHash({ statements: statements.map((id) => ({ id })), candidates }),
+        );
+      }),
+      { numRuns: 500, seed: 20261122 },
+    );
+  });
+
+  it('changes when a statement or a candidate does', () => {
+    const base = evidenceHashOfIds(['s1', 's2'], ['e1']);
+    assert.notEqual(evidenceHashOfIds(['s1', 's3'], ['e1']), base);
+    assert.notEqual(evidenceHashOfIds(['s1', 's2'], ['e2']), base);
+    assert.equal(evidenceHashOfIds(['s2', 's1', 's2'], ['e1', 'e1']), base);
   });
 });

@@ -206,6 +206,22 @@ export function evidenceHash(input: EvidenceInput): string {
   return createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }
 
+/**
+ * evidenceHash({ statements: statementIds as { id }, candidates }) without the objects: the same
+ * canonical text (keys candidates, parties, statements; each list deduplicated and sorted by UTF-16
+ * code units), written directly. The audit hashes every tenant's evidence this way.
+ */
+export function evidenceHashOfIds(statementIds: Iterable<string>, candidates: Iterable<string>): string {
+  const ids = [...new Set(statementIds)].sort();
+  const cands = [...new Set(candidates)].sort();
+  let text = '{"candidates":[';
+  for (let i = 0; i < cands.length; i++) text += (i > 0 ? ',' : '') + JSON.stringify(cands[i]);
+  text += '],"parties":[],"statements":[';
+  for (let i = 0; i < ids.length; i++) text += `${i > 0 ? ',' : ''}{"id":${JSON.stringify(ids[i])}}`;
+  text += ']}';
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** The part of the evaluator's OwnershipGraph the evidence walk needs. */
 export interface HoldersSource {
   holdersOf(id: string): ReadonlyArray<{ statementId: string; holder: string | { reason: string } }>;

@@ -17,6 +17,7 @@ export {
   collectEvidence,
   entitySubject,
   evidenceHash,
+  evidenceHashOfIds,
   requiresFourEyes,
   tenantSubject,
   type Determination,
