@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { parse } from 'csv-parse';
 import { InputError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
+import { buildInsightsIndex, type InsightsIndex, type InsightsIndexOptions } from './insights-index.ts';
 import { mapInsightsRow, normaliseHeader, type InsightsInfo } from './map.ts';
 
 export const INSIGHTS_FILE = /^customer_insights.*\.csv$/i;
@@ -89,23 +90,29 @@ export async function* csvRows(path: string, required: readonly string[]): Async
 }
 
 /**
- * Customer Insights rows by account id. Later files (and later rows) win, as daily and incremental
- * reports restate earlier days. Holds one small record per account in the report.
+ * Customer Insights rows by account id, indexed on disk (see insights-index.ts). Later files (and
+ * later rows) win, as daily and incremental reports restate earlier days. Memory holds a sparse
+ * index, not a record per account.
  */
-export async function loadInsights(dir: string, logger: Logger): Promise<Map<string, InsightsInfo>> {
-  const index = new Map<string, InsightsInfo>();
+export async function loadInsights(
+  dir: string,
+  logger: Logger,
+  options: InsightsIndexOptions = {},
+): Promise<InsightsIndex> {
   const files = await reportFiles(dir, INSIGHTS_FILE);
   if (files.length === 0)
     logger.warn('no Customer Insights report in the reports folder; names and countries will be missing', {
       dir,
     });
-  for (const path of files) {
-    for await (const { row, file, line } of csvRows(path, INSIGHTS_REQUIRED)) {
-      const info = mapInsightsRow(row, { file, line });
-      if (info.rejected.length > 0)
-        logger.warn('unusable Customer Insights values ignored', { file, line, values: info.rejected });
-      index.set(info.accountId, info);
+  async function* rows(): AsyncGenerator<InsightsInfo> {
+    for (const path of files) {
+      for await (const { row, file, line } of csvRows(path, INSIGHTS_REQUIRED)) {
+        const info = mapInsightsRow(row, { file, line });
+        if (info.rejected.length > 0)
+          logger.warn('unusable Customer Insights values ignored', { file, line, values: info.rejected });
+        yield info;
+      }
     }
   }
-  return index;
+  return buildInsightsIndex(rows(), options);
 }

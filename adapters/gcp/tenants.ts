@@ -1,19 +1,23 @@
 // Tenants: procurement accounts page by page; each page's entitlements fetched with one OR filter
 // per chunk of accounts, and the Customer Insights row joined on the account id. Memory stays at
-// one page plus the insights index.
+// one page plus the insights index's sparse keys (the rows themselves wait on disk).
 import type { ListOptions, Page, TenantRecord } from '../../src/adapter.ts';
 import { AdapterError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
 import { API_ACCOUNTS, type AccountPage, type ProcurementClient, type RawEntitlement } from './client.ts';
 import type { GcpConfig } from './config.ts';
 import { buildTenantRecord, parseAccountName, SOURCE_ACCOUNTS, type InsightsInfo } from './map.ts';
+import type { InsightsIndex } from './insights-index.ts';
 import { loadInsights } from './reports.ts';
+import type { SpillOptions } from '../../src/sync/spill-sort.ts';
 
 export interface TenantsContext {
   config: GcpConfig;
   client: ProcurementClient;
   logger: Logger;
   clock: () => Date;
+  /** where the Customer Insights index is sorted and kept (default: the OS temp folder) */
+  spill?: SpillOptions;
 }
 
 const CURSOR_PREFIX = 'accounts:';
@@ -38,8 +42,9 @@ export async function* gcpTenantPages(
   options: ListOptions = {},
 ): AsyncGenerator<Page<TenantRecord>> {
   const { config, client, logger } = ctx;
-  let insights = new Map<string, InsightsInfo>();
-  if (config.reportsDir !== undefined) insights = await loadInsights(config.reportsDir, logger);
+  let insights: InsightsIndex | undefined;
+  if (config.reportsDir !== undefined)
+    insights = await loadInsights(config.reportsDir, logger, ctx.spill ? { spill: ctx.spill } : {});
   else
     logger.info('no reportsDir: names, countries, domains and billing accounts will be listed as missing', {
       cloud: 'gcp',
@@ -75,6 +80,7 @@ export async function* gcpTenantPages(
   } finally {
     // stopped early: the request sent ahead is dropped
     await pages.return(undefined);
+    await insights?.close();
   }
 }
 
@@ -83,7 +89,7 @@ const PAGES_AHEAD = 1;
 
 async function buildPage(
   ctx: TenantsContext,
-  insights: ReadonlyMap<string, InsightsInfo>,
+  insights: InsightsIndex | undefined,
   page: AccountPage,
   signal: AbortSignal | undefined,
 ): Promise<Page<TenantRecord>> {
@@ -102,13 +108,16 @@ async function buildPage(
     }
     ids.push(parsed.accountId);
   }
-  const byAccount = await entitlementsOf(ctx, ids, signal);
+  const [byAccount, found] = await Promise.all([
+    entitlementsOf(ctx, ids, signal),
+    insights ? insights.get(ids) : new Map<string, InsightsInfo>(),
+  ]);
   const retrievedAt = ctx.clock().toISOString();
   const items = page.accounts.map((account, i) =>
     buildTenantRecord({
       account,
       entitlements: byAccount.get(ids[i]!) ?? [],
-      ...(insights.has(ids[i]!) ? { insights: insights.get(ids[i]!)! } : {}),
+      ...(found.has(ids[i]!) ? { insights: found.get(ids[i]!)! } : {}),
       retrievedAt,
     }),
   );
