@@ -5,6 +5,10 @@ import { createInterface } from 'node:readline';
 import { startAwsFake, type AwsFakeState, type FakeAgreement } from '../../adapters/aws/fake.ts';
 import { startAzureFake, syntheticAzureState } from '../../adapters/azure/index.ts';
 import { startGcpFake } from '../../adapters/gcp/index.ts';
+import { writeGcpReports } from '../../adapters/gcp/fake-reports.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GcpFakeState } from '../../adapters/gcp/fake-state.ts';
 
 const T0 = Date.UTC(2025, 0, 1) / 1000;
@@ -34,6 +38,8 @@ function awsState(n: number): AwsFakeState {
   };
 }
 
+const COUNTRIES = ['SG', 'US', 'DE', 'JP', 'BR', 'IN', 'GB', 'FR'];
+
 function gcpState(n: number): GcpFakeState {
   const state: GcpFakeState = {
     providerId: 'bench-public',
@@ -46,6 +52,17 @@ function gcpState(n: number): GcpFakeState {
   for (let i = 0; i < n; i++) {
     const id = `e${i.toString(16).padStart(7, '0')}-0000-4000-8000-000000000000`;
     state.accounts.push({ id, createTime: created, updateTime: created });
+    // the Customer Insights report has a row for every account (a real sync joins it)
+    const hex = i.toString(16).toUpperCase().padStart(18, '0');
+    state.insights.push({
+      report_date: '2026-11-20',
+      external_account_id: id,
+      customer_name: `Bench Customer ${i} Pte. Ltd.`,
+      customer_country: COUNTRIES[i % COUNTRIES.length]!,
+      customer_domain: `customer-${i}.example.com`,
+      billing_account_id: `${hex.slice(0, 6)}-${hex.slice(6, 12)}-${hex.slice(12)}`,
+      product_external_name: 'claude.endpoints.bench-public.cloud.goog',
+    });
     state.entitlements.push({
       id: `ent-${i}`,
       accountId: id,
@@ -66,13 +83,17 @@ async function main(): Promise<void> {
   const pageSize = Number(process.argv[3] ?? 1000);
   const per = Math.floor(total / 3);
   const aws = await startAwsFake({ state: awsState(per) });
-  const gcp = await startGcpFake({ state: gcpState(per) });
+  const gcpBench = gcpState(per);
+  // the reports folder the adapter reads, beside the fakes (this process removes it at exit)
+  const reportsDir = mkdtempSync(join(tmpdir(), 'cg-bench-gcp-reports-'));
+  await writeGcpReports(gcpBench, reportsDir);
+  const gcp = await startGcpFake({ state: gcpBench });
   const azure = await startAzureFake({ state: syntheticAzureState(total - 2 * per), faults: { pageSize } });
   process.stdout.write(
     JSON.stringify({
       tenants: { aws: per, gcp: per, azure: total - 2 * per },
       aws: { url: aws.url, credentials: aws.credentials },
-      gcp: { url: gcp.url, providerId: 'bench-public', key: gcp.createServiceAccountKey() },
+      gcp: { url: gcp.url, providerId: 'bench-public', key: gcp.createServiceAccountKey(), reportsDir },
       azure: { url: azure.url },
     }) + '\n',
   );
@@ -102,7 +123,10 @@ async function main(): Promise<void> {
     if (line.trim() === 'stats') process.stdout.write(JSON.stringify({ counts: counts(), seen }) + '\n');
   });
   process.stdin.on('end', () => {
-    void Promise.all([aws.close(), gcp.close(), azure.close()]).then(() => process.exit(0));
+    void Promise.all([aws.close(), gcp.close(), azure.close()]).then(() => {
+      rmSync(reportsDir, { recursive: true, force: true });
+      process.exit(0);
+    });
   });
 }
 
