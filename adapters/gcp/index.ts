@@ -5,6 +5,7 @@ import type { AxiosInstance } from 'axios';
 import type { AdapterDeps, MarketplaceAdapter } from '../../src/adapter.ts';
 import { InputError } from '../../src/errors.ts';
 import type { RateLimiter, Sleep } from '../../src/sync/call-policy.ts';
+import type { SpillOptions } from '../../src/sync/spill-sort.ts';
 import { createGoogleTokenSource, type GcpTokenSource } from './client-auth.ts';
 import { createProcurementClient } from './client.ts';
 import { resolveGcpConfig, type GcpConfigInput } from './config.ts';
@@ -28,6 +29,8 @@ export interface GcpAdapterDeps extends AdapterDeps {
   /** share one limiter between adapters hitting the same quota */
   limiter?: RateLimiter;
   sleep?: Sleep;
+  /** where the Customer Insights rows are sorted and kept while tenants are listed (default: the OS temp folder) */
+  spill?: SpillOptions;
 }
 
 export function createGcpAdapter(input: GcpConfigInput, deps: GcpAdapterDeps): MarketplaceAdapter {
@@ -44,7 +47,11 @@ export function createGcpAdapter(input: GcpConfigInput, deps: GcpAdapterDeps): M
   return {
     cloud: 'gcp',
     sources: [SOURCE_ACCOUNTS, SOURCE_ENTITLEMENTS, SOURCE_INSIGHTS, SOURCE_CHARGES],
-    tenants: (options) => gcpTenantPages({ config, client, logger, clock }, options),
+    tenants: (options) =>
+      gcpTenantPages(
+        { config, client, logger, clock, ...(deps.spill ? { spill: deps.spill } : {}) },
+        options,
+      ),
     usage: (window, options) => gcpUsagePages({ config, logger }, window, options),
     async health() {
       await client.probe();

@@ -44,12 +44,12 @@ export async function buildInsightsIndex(
     let at = 0;
     let size = 0;
     let pending: string[] = [];
-    let pendingBytes = 0;
+    let pendingChars = 0;
     const flush = async () => {
       if (pending.length === 0) return;
       const buf = Buffer.from(pending.join(''), 'utf8');
       pending = [];
-      pendingBytes = 0;
+      pendingChars = 0;
       await fh!.write(buf);
     };
     for await (const { key, values } of groupByKey(sorter.drain())) {
@@ -61,8 +61,8 @@ export async function buildInsightsIndex(
       size++;
       at += Buffer.byteLength(line, 'utf8');
       pending.push(line);
-      pendingBytes += line.length;
-      if (pendingBytes >= 1 << 20) await flush();
+      pendingChars += line.length;
+      if (pendingChars >= 1 << 20) await flush();
     }
     await flush();
     offsets.push(at);

@@ -1,6 +1,6 @@
 // Tenants and usage end to end: the fake's API plus report files it wrote, read by the adapter.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TenantRecord, UsageRecord } from '../../src/adapter.ts';
@@ -49,6 +49,24 @@ describe('gcp tenants and usage', () => {
   after(async () => {
     await fake.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the Customer Insights index in the spill folder it is given while listing, and removes it', async () => {
+    const spillDir = await mkdtemp(join(tmpdir(), 'cg-gcp-spill-'));
+    try {
+      const adapter = createGcpAdapter({ ...config, pageSize: 2 }, { logger, spill: { dir: spillDir } });
+      const pages = adapter.tenants()[Symbol.asyncIterator]();
+      const first = await pages.next();
+      assert.equal(first.done, false);
+      assert.deepEqual(
+        (await readdir(spillDir)).map((n) => n.replace(/-\w+$/, '')),
+        ['cg-insights'],
+      );
+      for (let r = await pages.next(); !r.done; r = await pages.next());
+      assert.deepEqual(await readdir(spillDir), []);
+    } finally {
+      await rm(spillDir, { recursive: true, force: true });
+    }
   });
 
   it('joins the Customer Insights row: name, country, domain and the billing account link', async () => {

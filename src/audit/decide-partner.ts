@@ -1,6 +1,7 @@
 // One partner's tenants, in batches: match each tenant and its channel parties to legal entities,
 // evaluate the entities they need, take the worst of the parties, apply the reviewers'
 // determinations, and write the outcome (with the exception row a report will show) to the store.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ChannelLink, Cloud } from '../adapter.ts';
 import type { Decision, OwnershipGraph } from '../evaluator/index.ts';
 import type { Logger } from '../log.ts';
@@ -79,7 +80,8 @@ const TENANT_PAGE = 2000;
  * database thread would sit idle while a batch is decided, and the pipeline would run in series
  */
 const TURN_EVERY = 64;
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** entities whose decisions are read from the solve between two turns */
+const DECIDE_SLICE = 256;
 
 const UNDESCRIBED: MatchResult = {
   status: 'unresolved',
@@ -197,7 +199,7 @@ async function decideBatch(
   const matched = [];
   const needed = new Set<string>();
   for (const [i, tenant] of tenants.entries()) {
-    if (i > 0 && i % TURN_EVERY === 0) await turn();
+    if (i > 0 && i % TURN_EVERY === 0) await nextTurn();
     const subject = tenantSubject(tenant.cloud, tenant.tenantKey);
     const own = applyMatchDeterminations(subject, owns[i]!, ctx.determinations, dctx(ctx)).match;
     const parties: ChannelPartyMatch[] = [];
@@ -217,9 +219,9 @@ async function decideBatch(
   // 2. Decisions for exactly the entities this batch needs, read from the run's one solve of the graph.
   const decisions = new Map<string, Decision>();
   const ids = [...needed];
-  for (let at = 0; at < ids.length; at += TURN_EVERY * 4) {
-    if (at > 0) await turn();
-    for (const d of ctx.decisions.decide(ids.slice(at, at + TURN_EVERY * 4))) decisions.set(d.id, d);
+  for (let at = 0; at < ids.length; at += DECIDE_SLICE) {
+    if (at > 0) await nextTurn();
+    for (const d of ctx.decisions.decide(ids.slice(at, at + DECIDE_SLICE))) decisions.set(d.id, d);
   }
 
   // 3. Tenant decisions, determinations, evidence; the rows to write.
@@ -235,7 +237,7 @@ async function decideBatch(
   };
   const { rows, reviewItems, outcomes, flagged, restricted, cleared, exceptions, lapses } = out;
   for (const [i, { tenant, own, parties }] of matched.entries()) {
-    if (i > 0 && i % TURN_EVERY === 0) await turn();
+    if (i > 0 && i % TURN_EVERY === 0) await nextTurn();
     const automatic = decideTenant(tenant, own, decisions, parties);
     const entityIds = automatic.parties.flatMap((p) => (p.entityId !== undefined ? [p.entityId] : []));
     const candidates: string[] = [];

@@ -5,6 +5,7 @@
 // The rows travel as one JSON parameter expanded by jsonb_to_recordset: one parameter instead of
 // rows × columns, measured faster than a VALUES list on PGlite, and clear of
 // the 65,535-parameter limit whatever the batch size.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './db.ts';
 
 export const UPSERT_BATCH = 250;
@@ -50,7 +51,7 @@ export async function upsertRows(
     await db.query(sql, [JSON.stringify(all.slice(at, at + batchSize))]);
     // PGlite runs each statement synchronously on this thread: between statements, let network
     // replies and timers in, so a large write does not stall the sources being read meanwhile
-    if (db.kind === 'pglite' && at + batchSize < all.length) await new Promise<void>((r) => setImmediate(r));
+    if (db.kind === 'pglite' && at + batchSize < all.length) await nextTurn();
   }
   return all.length;
 }

@@ -1,6 +1,7 @@
 // Reads one stream (tenants or usage) of one adapter into the store, page by page. Each page's
 // rows and the cursor after it commit in one transaction, so a crash at any point loses at most
 // the page in flight, and the next run resumes from the last committed cursor.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Cloud, MarketplaceAdapter, Page, TenantRecord, UsageRecord } from '../adapter.ts';
 import { errorMessage } from '../errors.ts';
 import type { Db } from '../store/db.ts';
@@ -116,7 +117,7 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
           } else {
             counts.items += await writeUsage(tx, part as UsageRecord[], stamp);
           }
-          if (at + slice < good.length) await new Promise<void>((resolve) => setImmediate(resolve));
+          if (at + slice < good.length) await nextTurn();
         }
         if (batchCursor !== undefined)
           await putCursor(tx, cloud, key, batchCursor, { runId, at: stamp.seenAt });
@@ -125,7 +126,7 @@ export async function syncStream(ctx: StreamContext): Promise<StreamResult> {
       counts.pages += batch.length;
       ctx.onPage?.(counts);
       // PGlite answers without real I/O: let timers and signals (progress, SIGINT) run between commits
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     const complete = counts.rejected === 0;
     await conn.transaction(async (tx) => {
