@@ -1,6 +1,8 @@
 // The embedded store's Db when PGlite runs on a worker thread (pglite-worker.js): statements are
 // messages, answered in order. A transaction holds a lock on this side so that statements from
 // outside it wait (as they do inside PGlite's own transaction()); nested calls join it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StoreError } from '../errors.ts';
 import type { Db, QueryResult } from './db.ts';
@@ -81,13 +83,14 @@ class Lock {
   }
 }
 
-/** Opens PGlite at `dataDir` (undefined: in memory) on a worker thread. */
-export async function openPgliteThread(
+/** Starts the worker and waits for PGlite to be open on it; on failure the thread is ended. */
+async function startWorker(
   dataDir: string | undefined,
+  initOnly: boolean,
   wrap: (err: unknown, what: string) => StoreError,
-): Promise<Db> {
+): Promise<Worker> {
   const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
-    workerData: { dataDir },
+    workerData: { dataDir, initOnly },
     // the worker is plain JavaScript: it needs no loader, and must not inherit a TypeScript one
     execArgv: [],
   });
@@ -105,6 +108,21 @@ export async function openPgliteThread(
       `cannot open the embedded database at ${dataDir}`,
     );
   }
+  return worker;
+}
+
+/**
+ * Opens PGlite at `dataDir` (undefined: in memory) on a worker thread. A directory that holds no
+ * database yet is first initialised on a thread of its own that then ends: PGlite's initdb leaves
+ * some 400 MB of WebAssembly memory that the thread would otherwise keep resident for its life.
+ */
+export async function openPgliteThread(
+  dataDir: string | undefined,
+  wrap: (err: unknown, what: string) => StoreError,
+): Promise<Db> {
+  if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION')))
+    await (await startWorker(dataDir, true, wrap)).terminate();
+  const worker = await startWorker(dataDir, false, wrap);
   worker.unref();
   const channel = new Channel(worker);
   const lock = new Lock();

@@ -18,6 +18,9 @@ function describe(err) {
 let pg;
 try {
   pg = await PGlite.create(workerData.dataDir ?? undefined);
+  // initOnly: this thread only runs initdb on a fresh directory and is then ended (with all the
+  // memory initdb left behind); the store is opened on a new thread
+  if (workerData.initOnly) await pg.close();
   parentPort.postMessage({ id: 0, ok: true });
 } catch (err) {
   parentPort.postMessage({ id: 0, error: describe(err) });
