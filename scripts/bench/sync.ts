@@ -5,7 +5,7 @@
 // through the real adapters with their client-side rate limits, into a fresh store. Prints each
 // cloud's request rate as a share of its configured rate (target >= 90%) and the peak memory of
 // each size's own process (target: flat from 100k to 1M), apart from the one-off spike of opening
-// a fresh embedded store (initdb).
+// a fresh embedded store (initdb). `--heap-cap MB` runs every size under the same old-generation cap.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -141,11 +141,12 @@ async function benchOnce(total: number, storeKind: string) {
 
   await fakes.reset();
   const before = (await fakes.stats()).counts;
-  const peak = { rss: 0, heap: 0 };
+  const peak = { rss: 0, heap: 0, committed: 0 };
   const sample = () => {
     const m = process.memoryUsage();
     peak.rss = Math.max(peak.rss, m.rss);
     peak.heap = Math.max(peak.heap, m.heapUsed);
+    peak.committed = Math.max(peak.committed, m.heapTotal);
   };
   const timer = setInterval(sample, 200);
   // --live-heap: a full collection every 10 s, so the heap that is really held can be told apart
@@ -242,6 +243,7 @@ async function benchOnce(total: number, storeKind: string) {
         }
       : {}),
     peakHeapMB: Math.round(peak.heap / 1e6),
+    peakHeapCommittedMB: Math.round(peak.committed / 1e6),
     gcpNamed: `${named[0]?.named ?? 0}/${named[0]?.total ?? 0}`,
     eventLoopDelayMs: {
       p50: Math.round(loop.percentile(50) / 1e6),
@@ -260,6 +262,9 @@ async function inChild(total: number, storeKind: string): Promise<Awaited<Return
       '--import',
       'tsx',
       ...(process.argv.includes('--live-heap') ? ['--expose-gc'] : []),
+      // --heap-cap MB: the old generation capped at the same size for every run, so that a sync
+      // whose memory grew with the tenant count would fail at the larger size instead of using more
+      ...(arg('heap-cap', '') !== '' ? [`--max-old-space-size=${Number(arg('heap-cap', ''))}`] : []),
       fileURLToPath(import.meta.url),
       '--one',
       String(total),
@@ -292,7 +297,8 @@ async function main(): Promise<void> {
     results.push(r);
     process.stdout.write(
       `${total} tenants: ${r.status} in ${r.seconds} s, peak RSS during the sync ${r.peakRssMB} MB ` +
-        `(opening the store ${r.storeOpenRssMB} MB), peak heap ${r.peakHeapMB} MB, ` +
+        `(opening the store ${r.storeOpenRssMB} MB), peak heap ${r.peakHeapMB} MB ` +
+        `(${r.peakHeapCommittedMB} MB committed), ` +
         (r.liveHeapMB !== undefined
           ? `live heap after full GCs at most ${r.liveHeapMB} MB (median ${r.liveHeapMedianMB} MB), `
           : '') +

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from './db.ts';
@@ -80,6 +80,33 @@ describe('PGlite on a worker thread, on disk', () => {
       assert.deepEqual((await b.query('SELECT k FROM t')).rows, [{ k: 7 }]);
       await b.close();
       await assert.rejects(b.query('SELECT 1'), /database thread stopped|closed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('initialises an empty directory (on a thread of its own) before opening it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-thread-'));
+    try {
+      assert.equal(existsSync(join(dir, 'PG_VERSION')), false);
+      const db = await openDb({ dataDir: dir, thread: true });
+      assert.equal(existsSync(join(dir, 'PG_VERSION')), true);
+      assert.deepEqual((await db.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a directory that cannot be made, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-thread-'));
+    try {
+      const file = join(dir, 'plain-file');
+      writeFileSync(file, 'not a directory');
+      await assert.rejects(
+        openDb({ dataDir: join(file, 'db'), thread: true }),
+        /cannot open the embedded database at .*plain-file\/db/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
