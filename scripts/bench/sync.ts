@@ -255,16 +255,20 @@ async function benchOnce(total: number, storeKind: string) {
 }
 
 /** One size in a fresh process, so that no size inherits another's memory. */
-async function inChild(total: number, storeKind: string): Promise<Awaited<ReturnType<typeof benchOnce>>> {
+async function inChild(
+  total: number,
+  storeKind: string,
+  heapCapMB: number | undefined,
+): Promise<Awaited<ReturnType<typeof benchOnce>>> {
   const child = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
       ...(process.argv.includes('--live-heap') ? ['--expose-gc'] : []),
-      // --heap-cap MB: the old generation capped at the same size for every run, so that a sync
-      // whose memory grew with the tenant count would fail at the larger size instead of using more
-      ...(arg('heap-cap', '') !== '' ? [`--max-old-space-size=${Number(arg('heap-cap', ''))}`] : []),
+      // the old generation capped at the same size for every run, so that a sync whose memory grew
+      // with the tenant count would fail at the larger size instead of using more
+      ...(heapCapMB !== undefined ? [`--max-old-space-size=${heapCapMB}`] : []),
       fileURLToPath(import.meta.url),
       '--one',
       String(total),
@@ -288,13 +292,18 @@ async function main(): Promise<void> {
     return;
   }
   const sizes = arg('tenants', '100000,1000000').split(',').map(Number);
+  const cap = arg('heap-cap', '');
+  const heapCapMB = cap === '' ? undefined : Number(cap);
+  if (heapCapMB !== undefined && !(Number.isInteger(heapCapMB) && heapCapMB > 0))
+    throw new Error(`--heap-cap must be a whole number of megabytes, not "${cap}"`);
   const results = [];
   for (const total of sizes) {
     process.stderr.write(
-      `sync bench: ${total} tenants, ${storeKind} store, rates ${JSON.stringify(RATES)}/s (own process)\n`,
+      `sync bench: ${total} tenants, ${storeKind} store, rates ${JSON.stringify(RATES)}/s (own process` +
+        `${heapCapMB !== undefined ? `, heap capped at ${heapCapMB} MB` : ''})\n`,
     );
-    const r = await inChild(total, storeKind);
-    results.push(r);
+    const r = await inChild(total, storeKind, heapCapMB);
+    results.push({ ...r, ...(heapCapMB !== undefined ? { heapCapMB } : {}) });
     process.stdout.write(
       `${total} tenants: ${r.status} in ${r.seconds} s, peak RSS during the sync ${r.peakRssMB} MB ` +
         `(opening the store ${r.storeOpenRssMB} MB), peak heap ${r.peakHeapMB} MB ` +
