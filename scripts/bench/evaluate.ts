@@ -27,7 +27,9 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole
 
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const peak = () => process.resourceUsage().maxRSS * 1024;
-const s = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+/** a time: seconds past one, else milliseconds (three significant digits below ten) */
+const s = (ms: number) =>
+  ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toPrecision(3)} ms`;
 
 function timed<T>(fn: () => T): [T, number] {
   const t = performance.now();
